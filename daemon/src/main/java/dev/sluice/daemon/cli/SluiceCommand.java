@@ -1,0 +1,34 @@
+package dev.sluice.daemon.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top of the command tree: {@code sluice <command> [options]}. */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Split-tunnel VPN daemon speaking WireGuard: each packet is tunnelled, bypassed"
+                    + " (reinjected into the host stack) or dropped by a compressed CIDR trie.",
+            ""
+        },
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok",
+            "1:failure at run time",
+            "2:usage or configuration error",
+            "3:daemon not reachable"
+        },
+        subcommands = {})
+public final class SluiceCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
+    }
+}
