@@ -1,0 +1,67 @@
+package dev.sluice.routing.policy;
+
+import dev.sluice.routing.IpPrefix;
+import java.util.List;
+
+/**
+ * Everything that decides verdicts, in routing terms (the configuration maps onto it; the daemon
+ * adds what only the running machine knows).
+ *
+ * @param mode include or exclude
+ * @param tunnel the {@code [Split] Tunnel} prefixes (empty: in include mode the peers' AllowedIPs
+ *     are the tunnel list)
+ * @param bypass the {@code [Split] Bypass} prefixes
+ * @param peerAllowedIps per peer, in configuration order, its AllowedIPs
+ * @param localNetworks whether attached networks bypass
+ * @param attachedNetworks the machine's attached networks (empty offline)
+ * @param endpoints the peers' endpoint addresses as host prefixes (never tunnelled)
+ * @param learned host routes learned from DNS answers
+ */
+public record SplitPolicy(
+        SplitMode mode,
+        List<IpPrefix> tunnel,
+        List<IpPrefix> bypass,
+        List<List<IpPrefix>> peerAllowedIps,
+        LocalNetworks localNetworks,
+        List<IpPrefix> attachedNetworks,
+        List<IpPrefix> endpoints,
+        List<LearnedRoute> learned) {
+
+    /** A host route learned from a DNS answer. */
+    public record LearnedRoute(IpPrefix prefix, Verdict verdict) {}
+
+    public SplitPolicy {
+        tunnel = List.copyOf(tunnel);
+        bypass = List.copyOf(bypass);
+        peerAllowedIps = peerAllowedIps.stream().map(List::copyOf).toList();
+        attachedNetworks = List.copyOf(attachedNetworks);
+        endpoints = List.copyOf(endpoints);
+        learned = List.copyOf(learned);
+    }
+
+    /** The same policy with other learned routes (DNS updates). */
+    public SplitPolicy withLearned(List<LearnedRoute> routes) {
+        return new SplitPolicy(
+                mode,
+                tunnel,
+                bypass,
+                peerAllowedIps,
+                localNetworks,
+                attachedNetworks,
+                endpoints,
+                routes);
+    }
+
+    /** The same policy with the running machine's attached networks and resolved endpoints. */
+    public SplitPolicy withMachine(List<IpPrefix> attached, List<IpPrefix> endpointHosts) {
+        return new SplitPolicy(
+                mode,
+                tunnel,
+                bypass,
+                peerAllowedIps,
+                localNetworks,
+                attached,
+                endpointHosts,
+                learned);
+    }
+}
