@@ -1,0 +1,50 @@
+package dev.sluice.config;
+
+import dev.sluice.crypto.PrivateKey;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code [Interface]}.
+ *
+ * @param privateKey the interface's private key (inline or from {@code PrivateKeyFile})
+ * @param addresses tunnel addresses
+ * @param dnsServers resolvers reached through the tunnel ({@code DNS} entries that are addresses)
+ * @param dnsSearchDomains {@code DNS} entries that are names (wg-quick's search domains)
+ * @param mtu tun MTU
+ * @param listenPort UDP port, or 0 for a random one
+ * @param name tun name on Linux
+ * @param fwMark mark of the daemon's own sockets
+ * @param table the private routing table
+ * @param autoConnect connect when the daemon starts
+ * @param allowScripts whether wg-quick hooks may run
+ * @param scripts wg-quick hooks by name (PreUp, PostUp, PreDown, PostDown), in order
+ * @param metricsPort loopback HTTP port for Prometheus metrics, or 0 for none
+ */
+public record InterfaceConfig(
+        PrivateKey privateKey,
+        List<InterfaceAddress> addresses,
+        List<InetAddress> dnsServers,
+        List<String> dnsSearchDomains,
+        int mtu,
+        int listenPort,
+        String name,
+        int fwMark,
+        int table,
+        boolean autoConnect,
+        boolean allowScripts,
+        Map<String, List<String>> scripts,
+        int metricsPort) {
+    public static final int DEFAULT_MTU = 1420;
+    public static final String DEFAULT_NAME = "sluice0";
+    public static final int DEFAULT_FWMARK = 0x51c;
+    public static final int DEFAULT_TABLE = 51820;
+
+    public InterfaceConfig {
+        addresses = List.copyOf(addresses);
+        dnsServers = List.copyOf(dnsServers);
+        dnsSearchDomains = List.copyOf(dnsSearchDomains);
+        scripts = Map.copyOf(scripts);
+    }
+}

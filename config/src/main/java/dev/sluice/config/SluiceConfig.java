@@ -1,0 +1,56 @@
+package dev.sluice.config;
+
+import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.policy.SplitPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A whole, valid configuration.
+ *
+ * @param source the user's file
+ * @param iface {@code [Interface]}
+ * @param peers every {@code [Peer]}, in file order (the index is the peer index in routes)
+ * @param split {@code [Split]}
+ * @param managedKeys keys set by a managed (MDM) source, as {@code Section.Key} or {@code
+ *     Peer(<public key>).Key}; they cannot be overridden by reload or the CLI
+ */
+public record SluiceConfig(
+        Path source,
+        InterfaceConfig iface,
+        List<PeerConfig> peers,
+        SplitConfig split,
+        Set<String> managedKeys) {
+    public SluiceConfig {
+        peers = List.copyOf(peers);
+        managedKeys = Set.copyOf(managedKeys);
+    }
+
+    /**
+     * The split policy this configuration describes, knowing only what the file says (no attached
+     * networks; endpoints only when they are address literals).
+     */
+    public SplitPolicy splitPolicy() {
+        List<IpPrefix> endpoints = new ArrayList<>();
+        for (PeerConfig peer : peers) {
+            if (peer.endpoint() != null) {
+                IpPrefix literal = peer.endpoint().literalAddress();
+                if (literal != null) {
+                    endpoints.add(literal);
+                }
+            }
+        }
+        return new SplitPolicy(
+                split.mode(),
+                split.tunnel(),
+                split.bypass(),
+                peers.stream().map(PeerConfig::allowedIps).toList(),
+                split.localNetworks(),
+                List.of(),
+                endpoints.stream().filter(Objects::nonNull).toList(),
+                List.of());
+    }
+}
