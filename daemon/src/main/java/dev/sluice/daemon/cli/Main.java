@@ -19,6 +19,8 @@ public final class Main {
     public static CommandLine newCommandLine() {
         // picocli's defaults are SPEC.md's: invalid input exits 2, an exception thrown by a
         // command exits 1 (ExitCodes.USAGE and ExitCodes.FAILURE).
-        return new CommandLine(new SluiceCommand());
+        CommandLine commandLine = new CommandLine(new SluiceCommand());
+        commandLine.setExecutionExceptionHandler(new OneLineErrors());
+        return commandLine;
     }
 }

@@ -23,9 +23,15 @@ import picocli.CommandLine.Spec;
             "2:usage or configuration error",
             "3:daemon not reachable"
         },
-        subcommands = {})
+        subcommands = {CheckConfigCommand.class, ClassifyCommand.class})
 public final class SluiceCommand implements Runnable {
     @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Option(
+            names = "--verbose",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces with errors.")
+    boolean verbose;
 
     @Override
     public void run() {

@@ -1,0 +1,50 @@
+package dev.sluice.daemon.cli;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.Problem;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice check-config F}: validates without touching the system. */
+@Command(
+        name = "check-config",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validate a configuration: print 'file:line: message' for each problem on stderr.",
+            "Exit 0 when it is valid (warnings allowed), 2 when it is not."
+        })
+final class CheckConfigCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The configuration file.")
+    Path file;
+
+    @Mixin ManagedOptions managed = new ManagedOptions();
+
+    @Override
+    public Integer call() {
+        ConfigLoader.Result result = ConfigLoader.load(file, managed.sources());
+        for (Problem problem : result.problems()) {
+            spec.commandLine().getErr().println(problem);
+        }
+        spec.commandLine().getErr().flush();
+        if (!result.ok()) {
+            return ExitCodes.USAGE;
+        }
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "%s: valid (%d peer%s, %d tunnel and %d bypass prefixes)%n",
+                        file,
+                        result.config().peers().size(),
+                        result.config().peers().size() == 1 ? "" : "s",
+                        result.config().split().tunnel().size(),
+                        result.config().split().bypass().size());
+        return ExitCodes.OK;
+    }
+}
