@@ -1,0 +1,93 @@
+package dev.sluice.crypto;
+
+/**
+ * The outcome of one call, filled in place so the data path allocates nothing: the {@link Action},
+ * the bytes written, the drop reason, the tunnel concerned, and flags for the caller's bookkeeping.
+ * Reused call after call by one thread.
+ */
+public final class TunnelResult {
+    Action action;
+    DropReason dropReason;
+    Tunnel tunnel;
+    int length;
+    boolean staged;
+    boolean sessionEstablished;
+    boolean handshakeAbandoned;
+    boolean cookieReplySent;
+    boolean keepalive;
+
+    void reset() {
+        action = Action.DONE;
+        dropReason = null;
+        tunnel = null;
+        length = 0;
+        staged = false;
+        sessionEstablished = false;
+        handshakeAbandoned = false;
+        cookieReplySent = false;
+        keepalive = false;
+    }
+
+    TunnelResult drop(DropReason reason) {
+        action = Action.DROP;
+        dropReason = reason;
+        return this;
+    }
+
+    TunnelResult sessionFlag(boolean established) {
+        sessionEstablished = established;
+        return this;
+    }
+
+    TunnelResult write(Action action, int length) {
+        this.action = action;
+        this.length = length;
+        return this;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    public DropReason dropReason() {
+        return dropReason;
+    }
+
+    /** The tunnel (peer) the message belonged to, when known. */
+    public Tunnel tunnel() {
+        return tunnel;
+    }
+
+    /** Bytes written to {@code out}. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Encapsulate found no usable session: the caller keeps the packet and encapsulates it again
+     * after {@link #sessionEstablished()} (a handshake has been requested).
+     */
+    public boolean staged() {
+        return staged;
+    }
+
+    /** A session just became usable for sending: flush staged packets now. */
+    public boolean sessionEstablished() {
+        return sessionEstablished;
+    }
+
+    /** REKEY_ATTEMPT_TIME passed without a handshake: drop the staged packets. */
+    public boolean handshakeAbandoned() {
+        return handshakeAbandoned;
+    }
+
+    /** The message was answered with a cookie reply (we are under load). */
+    public boolean cookieReplySent() {
+        return cookieReplySent;
+    }
+
+    /** A keepalive (empty transport message) was received or is being sent. */
+    public boolean keepalive() {
+        return keepalive;
+    }
+}
