@@ -287,11 +287,7 @@ final class ConfigBinder {
         if (tableEntry != null && !tableEntry.value().equalsIgnoreCase("auto")) {
             Long number = ConfigValues.number(tableEntry.value(), 1, 0xfffffffeL);
             if (tableEntry.value().equalsIgnoreCase("off")) {
-                problems.error(
-                        tableEntry.file(),
-                        tableEntry.line(),
-                        "Table = off is not supported: Sluice routes through its own table;"
-                                + " omit the key for the default 51820");
+                table = InterfaceConfig.TABLE_OFF;
             } else if (number == null || number >= 253 && number <= 255) {
                 problems.error(
                         tableEntry.file(),

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param listenPort UDP port, or 0 for a random one
  * @param name tun name on Linux
  * @param fwMark mark of the daemon's own sockets
- * @param table the private routing table
+ * @param table the private routing table, or {@link #TABLE_OFF} when Sluice installs no routes,
+ *     rules or firewall table (wg-quick's {@code Table = off}: a server, or routes managed
+ *     elsewhere); only the tun and its addresses are set up then
  * @param autoConnect connect when the daemon starts
  * @param allowScripts whether wg-quick hooks may run
  * @param scripts wg-quick hooks by name (PreUp, PostUp, PreDown, PostDown), in order
@@ -40,6 +42,12 @@ public record InterfaceConfig(
     public static final String DEFAULT_NAME = "sluice0";
     public static final int DEFAULT_FWMARK = 0x51c;
     public static final int DEFAULT_TABLE = 51820;
+    public static final int TABLE_OFF = 0;
+
+    /** Whether Sluice captures traffic with its own table, rules and firewall table. */
+    public boolean capturesRoutes() {
+        return table != TABLE_OFF;
+    }
 
     public InterfaceConfig {
         addresses = List.copyOf(addresses);

@@ -59,6 +59,16 @@ class ConfigCorpusTest {
     }
 
     @Test
+    void shouldReadAWgQuickServerWithTableOffAsOneThatCapturesNothing() {
+        SluiceConfig config = load("configs/valid/wg-quick-server.conf");
+        assertThat(config.iface().capturesRoutes()).isFalse();
+        assertThat(config.iface().table()).isEqualTo(InterfaceConfig.TABLE_OFF);
+        assertThat(config.iface().listenPort()).isEqualTo(51820);
+        assertThat(config.peers()).hasSize(2);
+        assertThat(config.peers().get(0).endpoint()).isNull();
+    }
+
+    @Test
     void shouldAccumulateRepeatedListKeysAndReadEveryWgQuickKey() {
         SluiceConfig config = load("configs/valid/wg-quick-multi-line.conf");
         assertThat(config.iface().addresses()).hasSize(2);
@@ -66,6 +76,7 @@ class ConfigCorpusTest {
         assertThat(config.iface().mtu()).isEqualTo(1380);
         assertThat(config.iface().fwMark()).isEqualTo(0x1234);
         assertThat(config.iface().table()).isEqualTo(InterfaceConfig.DEFAULT_TABLE);
+        assertThat(config.iface().capturesRoutes()).isTrue();
         assertThat(config.peers()).hasSize(2);
         assertThat(config.peers().get(0).presharedKey().toBase64()).isEqualTo(PSK);
         assertThat(config.peers().get(0).allowedIps()).hasSize(2);
