@@ -61,6 +61,8 @@ public final class Tunnel {
     private volatile long lastHandshakeWallNs;
     private int pendingIndex;
 
+    private volatile Object attachment;
+
     private final AtomicLong transmittedBytes = new AtomicLong();
     private final AtomicLong receivedBytes = new AtomicLong();
 
@@ -82,6 +84,16 @@ public final class Tunnel {
         this.cookies = new CookieJar(remoteStatic);
         this.mtu = mtu;
         this.persistentKeepaliveNs = persistentKeepaliveNs;
+    }
+
+    /** Associates the caller's per-peer state with this tunnel (read back without a lookup). */
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    /** What {@link #attach} stored, or null. */
+    public Object attachment() {
+        return attachment;
     }
 
     /** The peer's static public key (32 bytes; do not modify). */

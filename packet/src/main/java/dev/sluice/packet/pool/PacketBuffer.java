@@ -13,6 +13,7 @@ public final class PacketBuffer {
     private final ByteBuffer data;
     private int offset;
     private int length;
+    private long nativeAddress;
 
     /** 1 while the pool holds the buffer, 0 while an owner holds it (updated by the pool). */
     volatile int pooled = 1;
@@ -46,6 +47,18 @@ public final class PacketBuffer {
         this.offset = offset;
         this.length = length;
         return this;
+    }
+
+    /**
+     * The native address of {@link #data()} as the platform layer recorded it (0 until then): a
+     * cache so native I/O needs no lookup per packet.
+     */
+    public long nativeAddress() {
+        return nativeAddress;
+    }
+
+    public void nativeAddress(long address) {
+        this.nativeAddress = address;
     }
 
     public int capacity() {
