@@ -1,0 +1,270 @@
+package dev.sluice.daemon.platform.linux.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the lab topology (see package doc) in namespaces named {@code <prefix>-client}, {@code
+ * -router}, {@code -server}, {@code -corp}, {@code -internet}; {@link #close()} stops every process
+ * started here and deletes the namespaces, even after a failure.
+ */
+public final class LabTopology implements AutoCloseable {
+    public static final String CLIENT_UNDERLAY = "198.18.0.2";
+    public static final String CLIENT_UNDERLAY6 = "fd18::2";
+    public static final String SERVER_UNDERLAY = "198.18.1.2";
+    public static final String SERVER_UNDERLAY6 = "fd18:1::2";
+    public static final String CORP_HOST = "10.60.32.10";
+    public static final String CORP_HOST6 = "fd11:1d80:c67a::10";
+    public static final String INTERNET_HOST = "198.19.0.10";
+    public static final String INTERNET_HOST6 = "fd19::10";
+    public static final String CLIENT_TUNNEL = "10.66.0.2";
+    public static final String CLIENT_TUNNEL6 = "fd66::2";
+    public static final String SERVER_TUNNEL = "10.66.0.1";
+    public static final String SERVER_TUNNEL6 = "fd66::1";
+    public static final int PEER_PORT = 51820;
+
+    private final String prefix;
+    private final List<String> created = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    private LabTopology(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String client() {
+        return prefix + "-client";
+    }
+
+    public String router() {
+        return prefix + "-router";
+    }
+
+    public String server() {
+        return prefix + "-server";
+    }
+
+    public String corp() {
+        return prefix + "-corp";
+    }
+
+    public String internet() {
+        return prefix + "-internet";
+    }
+
+    /** Namespaces of this topology that already exist (a lab that refuses to start names them). */
+    public static List<String> existing(String prefix) throws IOException {
+        LabTopology names = new LabTopology(prefix);
+        List<String> present = new ArrayList<>();
+        String list = run(List.of("ip", "netns", "list"), true);
+        for (String ns :
+                List.of(
+                        names.client(),
+                        names.router(),
+                        names.server(),
+                        names.corp(),
+                        names.internet())) {
+            if (list.lines().anyMatch(line -> line.split(" ")[0].equals(ns))) {
+                present.add(ns);
+            }
+        }
+        return present;
+    }
+
+    /** Builds the whole topology; on failure removes what was created and rethrows. */
+    public static LabTopology create(String prefix) throws IOException {
+        LabTopology lab = new LabTopology(prefix);
+        try {
+            lab.build();
+            return lab;
+        } catch (IOException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private void build() throws IOException {
+        for (String ns : List.of(client(), router(), server(), corp(), internet())) {
+            run(List.of("ip", "netns", "add", ns), true);
+            created.add(ns);
+            exec(ns, "ip", "link", "set", "lo", "up");
+            exec(
+                    ns,
+                    "sysctl",
+                    "-qw",
+                    "net.ipv6.conf.all.accept_dad=0",
+                    "net.ipv6.conf.default.accept_dad=0");
+        }
+        link(
+                client(),
+                "eth0",
+                "198.18.0.2/24",
+                "fd18::2/64",
+                router(),
+                "to-client",
+                "198.18.0.1/24",
+                "fd18::1/64");
+        link(
+                router(),
+                "to-server",
+                "198.18.1.1/24",
+                "fd18:1::1/64",
+                server(),
+                "eth0",
+                "198.18.1.2/24",
+                "fd18:1::2/64");
+        link(
+                router(),
+                "to-internet",
+                "198.18.2.1/24",
+                "fd18:2::1/64",
+                internet(),
+                "eth0",
+                "198.18.2.2/24",
+                "fd18:2::2/64");
+        link(
+                server(),
+                "to-corp",
+                "10.60.32.1/24",
+                "fd11:1d80:c67a::1/64",
+                corp(),
+                "eth0",
+                "10.60.32.10/24",
+                "fd11:1d80:c67a::10/64");
+        for (String ns : List.of(router(), server())) {
+            exec(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+        }
+        // Internet hosts live on the loopback device: no dummy-link module needed.
+        exec(internet(), "ip", "addr", "add", INTERNET_HOST + "/32", "dev", "lo");
+        exec(internet(), "ip", "-6", "addr", "add", INTERNET_HOST6 + "/128", "dev", "lo");
+        exec(router(), "ip", "route", "add", "198.19.0.0/16", "via", "198.18.2.2");
+        exec(router(), "ip", "-6", "route", "add", "fd19::/64", "via", "fd18:2::2");
+        defaultVia(client(), "198.18.0.1", "fd18::1");
+        defaultVia(server(), "198.18.1.1", "fd18:1::1");
+        defaultVia(internet(), "198.18.2.1", "fd18:2::1");
+        defaultVia(corp(), "10.60.32.1", "fd11:1d80:c67a::1");
+    }
+
+    private void link(
+            String a,
+            String aName,
+            String a4,
+            String a6,
+            String b,
+            String bName,
+            String b4,
+            String b6)
+            throws IOException {
+        String tmpA = "v" + Integer.toHexString((a + aName).hashCode() & 0xfffffff);
+        String tmpB = "v" + Integer.toHexString((b + bName).hashCode() & 0xfffffff);
+        run(
+                List.of(
+                        "ip", "link", "add", tmpA, "netns", a, "type", "veth", "peer", "name", tmpB,
+                        "netns", b),
+                true);
+        exec(a, "ip", "link", "set", tmpA, "name", aName);
+        exec(b, "ip", "link", "set", tmpB, "name", bName);
+        exec(a, "ip", "addr", "add", a4, "dev", aName);
+        exec(a, "ip", "-6", "addr", "add", a6, "dev", aName, "nodad");
+        exec(b, "ip", "addr", "add", b4, "dev", bName);
+        exec(b, "ip", "-6", "addr", "add", b6, "dev", bName, "nodad");
+        exec(a, "ip", "link", "set", aName, "up");
+        exec(b, "ip", "link", "set", bName, "up");
+    }
+
+    private void defaultVia(String ns, String gateway4, String gateway6) throws IOException {
+        exec(ns, "ip", "route", "add", "default", "via", gateway4);
+        exec(ns, "ip", "-6", "route", "add", "default", "via", gateway6);
+    }
+
+    /** Runs a command in namespace {@code ns}; fails with its output when it exits non-zero. */
+    public String exec(String ns, String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        return run(full, true);
+    }
+
+    /** Runs a command in namespace {@code ns} and returns its output whatever the exit code. */
+    public String tryExec(String ns, String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        return run(full, false);
+    }
+
+    /** Starts a long-running command in {@code ns} with output to {@code log}; stopped on close. */
+    public Process start(String ns, Map<String, String> environment, Path log, String... command)
+            throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    static String run(List<String> command, boolean check) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
+        if (check && process.exitValue() != 0) {
+            throw new IOException(
+                    String.join(" ", command)
+                            + " exited "
+                            + process.exitValue()
+                            + ": "
+                            + output.strip());
+        }
+        return output;
+    }
+
+    /** Stops a process gracefully (SIGTERM, then SIGKILL after 10 s) with its children. */
+    public static void stop(Process process) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        for (ProcessHandle handle : all) {
+            handle.destroy();
+        }
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process process : processes) {
+            stop(process);
+        }
+        for (String ns : created) {
+            try {
+                for (String pid : run(List.of("ip", "netns", "pids", ns), false).split("\\s+")) {
+                    if (!pid.isBlank()) {
+                        ProcessHandle.of(Long.parseLong(pid.strip()))
+                                .ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+                run(List.of("ip", "netns", "del", ns), false);
+            } catch (IOException | NumberFormatException e) {
+                // best effort: keep removing the others
+            }
+        }
+        created.clear();
+    }
+}
