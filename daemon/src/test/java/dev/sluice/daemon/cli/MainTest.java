@@ -35,6 +35,15 @@ class MainTest {
     }
 
     @Test
+    void everySubcommandShouldPrintItsHelp() {
+        for (String name : Main.newCommandLine().getSubcommands().keySet()) {
+            Run run = run(name, "--help");
+            assertThat(run.exitCode()).as(name + " --help: " + run.err()).isZero();
+            assertThat(run.out()).as(name).contains("Usage: sluice " + name);
+        }
+    }
+
+    @Test
     void shouldExitWithUsageErrorOnUnknownOptionOrMissingCommand() {
         Run unknown = run("--frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);

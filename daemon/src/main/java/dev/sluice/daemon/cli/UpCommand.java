@@ -1,0 +1,79 @@
+package dev.sluice.daemon.cli;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.Problem;
+import dev.sluice.daemon.BuildInfo;
+import dev.sluice.daemon.connection.Connection;
+import dev.sluice.daemon.lifecycle.StopSignals;
+import dev.sluice.daemon.logging.Logs;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice up --config F}: connect now, in the foreground, until SIGINT or SIGTERM. */
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Bring the tunnel up now and stay in the foreground; SIGINT or SIGTERM undoes every",
+            "change (routes, rules, firewall table, sysctls) and exits."
+        })
+final class UpCommand implements Callable<Integer> {
+    private static final Logger LOG = System.getLogger("dev.sluice.daemon.Daemon");
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "The configuration file.")
+    Path config;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = "/var/lib/sluice",
+            description =
+                    "Where the journal of system changes is kept (default: ${DEFAULT-VALUE}).")
+    Path stateDirectory;
+
+    @Mixin ManagedOptions managed = new ManagedOptions();
+
+    @Mixin SocketOptions socket = new SocketOptions();
+
+    @ParentCommand SluiceCommand root;
+
+    @Override
+    public Integer call() throws Exception {
+        Logs.configure(root.verbose);
+        LOG.log(
+                Level.INFO,
+                "sluice "
+                        + BuildInfo.version()
+                        + " starting: config "
+                        + config.toAbsolutePath()
+                        + ", pid "
+                        + ProcessHandle.current().pid());
+        ConfigLoader.Result loaded = ConfigLoader.load(config, managed.sources());
+        for (Problem problem : loaded.problems()) {
+            spec.commandLine().getErr().println(problem);
+        }
+        spec.commandLine().getErr().flush();
+        if (!loaded.ok()) {
+            return ExitCodes.USAGE;
+        }
+        StopSignals signals = StopSignals.install();
+        try (Connection connection = Connection.open(loaded.config())) {
+            signals.await();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.sluice.daemon.connection;
+
+import dev.sluice.config.InterfaceAddress;
+import dev.sluice.config.PeerConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.crypto.Tunnel;
+import dev.sluice.crypto.TunnelSet;
+import dev.sluice.daemon.dataplane.DataPlane;
+import dev.sluice.daemon.dataplane.ForwardingSnapshot;
+import dev.sluice.daemon.dataplane.PeerRuntime;
+import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
+import dev.sluice.daemon.platform.linux.Rtnetlink;
+import dev.sluice.daemon.platform.linux.Sysctls;
+import dev.sluice.daemon.platform.linux.TunDevice;
+import dev.sluice.daemon.platform.linux.TunPacketDevice;
+import dev.sluice.daemon.transport.NettyDatagramTransport;
+import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.manager.DesiredState;
+import dev.sluice.routing.manager.RouteException;
+import dev.sluice.routing.manager.RouteManager;
+import dev.sluice.routing.policy.CompiledPolicy;
+import dev.sluice.routing.policy.PolicyCompiler;
+import dev.sluice.routing.trie.CompiledPrefixTable;
+import dev.sluice.routing.trie.PrefixTable;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running tunnel built from a configuration, in this order: tun (MTU, addresses, up), protocol
+ * core and peers (endpoints resolved while the system routes are still untouched), data plane and
+ * UDP transport, and last the routes that capture traffic. {@link #close()} undoes it in reverse:
+ * routes first, so nothing is captured once the pipeline stops.
+ *
+ * <p>If any step fails, everything done so far is undone before the exception propagates.
+ */
+public final class Connection implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(Connection.class.getName());
+    private static final int POOL_BUFFERS = 2048;
+
+    private final SluiceConfig config;
+    private final TunDevice tun;
+    private final TunnelSet tunnels;
+    private final List<PeerRuntime> peers;
+    private final DataPlane dataPlane;
+    private final RouteManager routes;
+    private final LinuxRouteBackend backend;
+
+    private Connection(
+            SluiceConfig config,
+            TunDevice tun,
+            TunnelSet tunnels,
+            List<PeerRuntime> peers,
+            DataPlane dataPlane,
+            RouteManager routes,
+            LinuxRouteBackend backend) {
+        this.config = config;
+        this.tun = tun;
+        this.tunnels = tunnels;
+        this.peers = peers;
+        this.dataPlane = dataPlane;
+        this.routes = routes;
+        this.backend = backend;
+    }
+
+    /** Opens the connection; on failure nothing is left behind. */
+    public static Connection open(SluiceConfig config) throws IOException, RouteException {
+        String name = config.iface().name();
+        TunDevice tun = TunDevice.open(name);
+        DataPlane dataPlane = null;
+        LinuxRouteBackend backend = null;
+        RouteManager routes = null;
+        try {
+            try (Rtnetlink netlink = Rtnetlink.open()) {
+                netlink.linkUp(tun.name(), config.iface().mtu());
+                for (InterfaceAddress address : config.iface().addresses()) {
+                    netlink.addAddress(tun.name(), address.address(), address.prefixLength());
+                }
+            }
+            TunnelSet tunnels =
+                    new TunnelSet(
+                            config.iface().privateKey().bytes(),
+                            new SecureRandom(),
+                            () -> System.currentTimeMillis() * 1_000_000L);
+            List<PeerRuntime> peers = new ArrayList<>();
+            List<IpPrefix> endpointHosts = new ArrayList<>();
+            for (int i = 0; i < config.peers().size(); i++) {
+                PeerConfig peer = config.peers().get(i);
+                Tunnel tunnel =
+                        tunnels.addPeer(
+                                peer.publicKey().bytes(),
+                                peer.presharedKey() == null ? null : peer.presharedKey().bytes(),
+                                config.iface().mtu(),
+                                peer.persistentKeepalive().toNanos());
+                InetSocketAddress endpoint = resolve(peer);
+                if (endpoint != null) {
+                    endpointHosts.add(
+                            IpPrefix.parseAddress(endpoint.getAddress().getHostAddress()));
+                }
+                peers.add(new PeerRuntime(i, peer.publicKey(), tunnel, endpoint));
+            }
+            ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts);
+            dataPlane =
+                    DataPlane.start(
+                            tunnels,
+                            new TunPacketDevice(tun),
+                            receiver ->
+                                    NettyDatagramTransport.open(
+                                            config.iface().listenPort(),
+                                            config.iface().fwMark(),
+                                            receiver),
+                            snapshot,
+                            POOL_BUFFERS);
+            backend = new LinuxRouteBackend();
+            routes = new RouteManager(backend);
+            if (config.iface().capturesRoutes()) {
+                boolean forwardingWasOff = "0".equals(Sysctls.read("net.ipv4.ip_forward"));
+                routes.set(CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
+            }
+            for (PeerRuntime peer : peers) {
+                if (peer.endpoint() != null) {
+                    peer.tunnel().requestHandshake();
+                }
+            }
+            dataPlane.wake();
+            LOG.log(
+                    Level.INFO,
+                    "connected: "
+                            + tun.name()
+                            + ", "
+                            + peers.size()
+                            + " peer(s), "
+                            + snapshot.policy().size()
+                            + " forwarding prefixes, UDP port "
+                            + dataPlane.transport().port());
+            return new Connection(config, tun, tunnels, peers, dataPlane, routes, backend);
+        } catch (IOException | RouteException | RuntimeException e) {
+            if (routes != null) {
+                try {
+                    routes.set(DesiredState.EMPTY);
+                } catch (RouteException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            if (backend != null) {
+                backend.close();
+            }
+            if (dataPlane != null) {
+                dataPlane.close();
+            }
+            tun.close();
+            throw e;
+        }
+    }
+
+    /** The peer's endpoint with its name resolved now, or null without an Endpoint. */
+    private static InetSocketAddress resolve(PeerConfig peer) throws IOException {
+        if (peer.endpoint() == null) {
+            return null;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(peer.endpoint().host());
+            return new InetSocketAddress(address, peer.endpoint().port());
+        } catch (UnknownHostException e) {
+            throw new IOException(
+                    "cannot resolve Endpoint "
+                            + peer.endpoint()
+                            + " of peer "
+                            + peer.publicKey()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    static ForwardingSnapshot snapshot(
+            SluiceConfig config, List<PeerRuntime> peers, List<IpPrefix> endpointHosts) {
+        CompiledPolicy policy =
+                PolicyCompiler.compile(config.splitPolicy().withMachine(List.of(), endpointHosts));
+        PrefixTable.Builder allowed = PrefixTable.builder();
+        for (int i = 0; i < config.peers().size(); i++) {
+            for (IpPrefix prefix : config.peers().get(i).allowedIps()) {
+                allowed.put(prefix, i);
+            }
+        }
+        CompiledPrefixTable allowedIps = allowed.build().compile();
+        return new ForwardingSnapshot(policy, allowedIps, peers, config.iface().mtu());
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public DataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    public TunnelSet tunnels() {
+        return tunnels;
+    }
+
+    public List<PeerRuntime> peers() {
+        return peers;
+    }
+
+    public String deviceName() {
+        return tun.name();
+    }
+
+    /** Undoes everything: routes first, then the pipeline and the tun. */
+    @Override
+    public void close() throws RouteException {
+        RouteException failure = null;
+        try {
+            routes.set(DesiredState.EMPTY);
+        } catch (RouteException e) {
+            failure = e;
+        }
+        backend.close();
+        dataPlane.close();
+        for (PeerRuntime peer : peers) {
+            peer.tunnel().close();
+        }
+        tun.close();
+        LOG.log(Level.INFO, "disconnected: routes, rules, firewall table and sysctls restored");
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sluice.daemon.dataplane;
+
+import dev.sluice.crypto.Action;
+import dev.sluice.crypto.TunnelResult;
+import dev.sluice.crypto.TunnelSet;
+import dev.sluice.packet.pool.PacketBuffer;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The control thread: handshake and cookie messages (public-key work, queued by the inbound
+ * pipeline), the timers of every peer, and packets staged while sessions are being made.
+ *
+ * <pre>
+ *   loop: wait for a queued message or the next timer deadline (at most 100 ms)
+ *         handshake/cookie message -> TunnelSet.decapsulate -> reply to the sender; an
+ *                                     authenticated message moves the peer's endpoint
+ *         each peer: pollTimers until DONE (initiations, retransmissions, keepalives);
+ *                    abandoned handshake -> staged packets dropped
+ *         each peer with a session: staged packets encapsulated and sent
+ * </pre>
+ *
+ * <p>Buffer ownership: queued messages and staged packets are released here. Allocates (control
+ * path).
+ */
+public final class ControlLoop implements Runnable {
+    private static final Object WAKE = new Object();
+    private static final long MAX_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private record Handshake(PacketBuffer buffer, InetSocketAddress sender) {}
+
+    private final TunnelSet tunnels;
+    private final DatagramTransport transport;
+    private final DataPlaneCounters counters;
+    private final Supplier<ForwardingSnapshot> snapshots;
+    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(2048);
+    private final TunnelResult result = new TunnelResult();
+    private volatile boolean running = true;
+
+    ControlLoop(
+            TunnelSet tunnels,
+            DatagramTransport transport,
+            DataPlaneCounters counters,
+            Supplier<ForwardingSnapshot> snapshots) {
+        this.tunnels = tunnels;
+        this.transport = transport;
+        this.counters = counters;
+        this.snapshots = snapshots;
+    }
+
+    /** Queues a handshake or cookie message; false when the queue is full. */
+    boolean offerHandshake(PacketBuffer buffer, InetSocketAddress sender) {
+        return queue.offer(new Handshake(buffer, sender));
+    }
+
+    /** Asks the loop to run now (staged packets, a requested handshake). */
+    void wake() {
+        queue.offer(WAKE);
+    }
+
+    void stop() {
+        running = false;
+        wake();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                Object task = queue.poll(waitNs(), TimeUnit.NANOSECONDS);
+                while (task != null) {
+                    if (task instanceof Handshake handshake) {
+                        handle(handshake);
+                    }
+                    task = queue.poll();
+                }
+                runTimers();
+                flushStaged();
+                transport.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // A bug must not stop handshakes for every peer; it is logged and the loop goes on.
+                System.getLogger(ControlLoop.class.getName())
+                        .log(System.Logger.Level.ERROR, "control loop error", e);
+            }
+        }
+        drain();
+    }
+
+    private long waitNs() {
+        long now = System.nanoTime();
+        long wait = MAX_WAIT_NS;
+        for (PeerRuntime peer : snapshots.get().peers()) {
+            wait = Math.min(wait, peer.tunnel().nextDeadlineNs() - now);
+        }
+        return Math.max(0, wait);
+    }
+
+    private void handle(Handshake handshake) {
+        PacketBuffer buffer = handshake.buffer();
+        try {
+            InetSocketAddress sender = handshake.sender();
+            TunnelResult got =
+                    tunnels.decapsulate(
+                            buffer.data(),
+                            0,
+                            buffer.length(),
+                            sourceBytes(sender),
+                            out,
+                            0,
+                            System.nanoTime(),
+                            result);
+            if (got.action() != Action.DROP
+                    && got.tunnel() != null
+                    && got.tunnel().attachment() instanceof PeerRuntime peer
+                    && !got.cookieReplySent()
+                    && peer.updateEndpoint(sender)) {
+                counters.increment(Counter.ENDPOINT_CHANGES);
+            }
+            if (got.action() == Action.WRITE_TO_NETWORK) {
+                transport.send(out, 0, got.length(), sender);
+            }
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /** Address bytes and port: what cookies are bound to. */
+    private static byte[] sourceBytes(InetSocketAddress sender) {
+        byte[] address = sender.getAddress().getAddress();
+        byte[] bytes = new byte[address.length + 2];
+        System.arraycopy(address, 0, bytes, 0, address.length);
+        bytes[address.length] = (byte) (sender.getPort() >>> 8);
+        bytes[address.length + 1] = (byte) sender.getPort();
+        return bytes;
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        for (PeerRuntime peer : snapshots.get().peers()) {
+            for (int guard = 0; guard < 8; guard++) {
+                TunnelResult fired = peer.tunnel().pollTimers(out, 0, now, result);
+                if (fired.handshakeAbandoned()) {
+                    dropStaged(peer);
+                }
+                if (fired.action() != Action.WRITE_TO_NETWORK) {
+                    break;
+                }
+                InetSocketAddress endpoint = peer.endpoint();
+                if (endpoint != null) {
+                    transport.send(out, 0, fired.length(), endpoint);
+                } else {
+                    counters.increment(Counter.DROP_NO_ENDPOINT);
+                }
+            }
+        }
+    }
+
+    private void flushStaged() {
+        long now = System.nanoTime();
+        for (PeerRuntime peer : snapshots.get().peers()) {
+            if (!peer.hasStaged() || !peer.tunnel().hasSession(now)) {
+                continue;
+            }
+            InetSocketAddress endpoint = peer.endpoint();
+            PacketBuffer packet;
+            while ((packet = peer.nextStaged()) != null) {
+                TunnelResult sent =
+                        peer.tunnel()
+                                .encapsulate(
+                                        packet.data(),
+                                        packet.offset(),
+                                        packet.length(),
+                                        packet.data(),
+                                        0,
+                                        now,
+                                        result);
+                if (sent.action() == Action.WRITE_TO_NETWORK && endpoint != null) {
+                    transport.send(packet.data(), 0, sent.length(), endpoint);
+                    counters.increment(Counter.OUT_TUNNEL_PACKETS);
+                    counters.add(Counter.OUT_TUNNEL_BYTES, packet.length());
+                }
+                packet.release();
+            }
+        }
+    }
+
+    private void dropStaged(PeerRuntime peer) {
+        PacketBuffer packet;
+        while ((packet = peer.nextStaged()) != null) {
+            counters.increment(Counter.DROP_HANDSHAKE_ABANDONED);
+            packet.release();
+        }
+    }
+
+    /** On stop: every queued or staged buffer goes back to the pool. */
+    private void drain() {
+        Object task;
+        while ((task = queue.poll()) != null) {
+            if (task instanceof Handshake handshake) {
+                handshake.buffer().release();
+            }
+        }
+        List<PeerRuntime> peers = snapshots.get().peers();
+        for (PeerRuntime peer : peers) {
+            PacketBuffer packet;
+            while ((packet = peer.nextStaged()) != null) {
+                packet.release();
+            }
+        }
+    }
+}

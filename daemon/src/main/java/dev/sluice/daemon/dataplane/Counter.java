@@ -1,0 +1,40 @@
+package dev.sluice.daemon.dataplane;
+
+/** Data-plane counters beyond the decoder's and protocol core's drop reasons. */
+public enum Counter {
+    OUT_TUNNEL_PACKETS,
+    OUT_TUNNEL_BYTES,
+    OUT_BYPASS_PACKETS,
+    OUT_BYPASS_BYTES,
+    OUT_DROP_PACKETS,
+    IN_PACKETS,
+    IN_BYTES,
+    IN_KEEPALIVES,
+    HANDSHAKE_MESSAGES_QUEUED,
+    ICMP_ERRORS_SENT,
+    STAGED_PACKETS,
+    MSS_CLAMPED,
+    ENDPOINT_CHANGES,
+    /** Drops, each with its metric label. */
+    DROP_POLICY,
+    DROP_NO_PEER,
+    DROP_NO_ENDPOINT,
+    DROP_STAGE_FULL,
+    DROP_HANDSHAKE_ABANDONED,
+    DROP_POOL_EXHAUSTED,
+    DROP_CONTROL_QUEUE_FULL,
+    DROP_INNER_SOURCE_NOT_ALLOWED,
+    DROP_INNER_MALFORMED,
+    DROP_DEVICE_WRITE_FAILED,
+    DROP_TOO_BIG;
+
+    /** The metric label: lower case, without the DROP_ prefix for drops. */
+    public String label() {
+        String name = name().toLowerCase(java.util.Locale.ROOT);
+        return name.startsWith("drop_") ? name.substring(5) : name;
+    }
+
+    public boolean isDrop() {
+        return name().startsWith("DROP_");
+    }
+}
