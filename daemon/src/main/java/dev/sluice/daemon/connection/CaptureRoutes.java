@@ -27,7 +27,9 @@ import java.util.Set;
  *   table &lt;table&gt;: default dev &lt;tun&gt;
  *   nft table inet sluice: notrack for local packets to the tun, masquerade for reinjected
  *     packets (source = our tunnel address), forward chain open for tun flows and replies
- *   sysctls: forwarding on, accept_local on the tun
+ *     and the fwmark kept in conntrack for the daemon's UDP and for reinjected flows, then
+ *     restored on their incoming packets, so that strict rp_filter accepts the replies
+ *   sysctls: forwarding on, accept_local on the tun, src_valid_mark on
  * </pre>
  */
 public final class CaptureRoutes {
@@ -73,6 +75,9 @@ public final class CaptureRoutes {
         if (v4) {
             sysctls.add(new SysctlEntry("net.ipv4.ip_forward", "1"));
             sysctls.add(new SysctlEntry("net.ipv4.conf." + tun + ".accept_local", "1"));
+            // Strict rp_filter would drop the peer's replies (their reverse route is the tun);
+            // with the firewall's mark restore, the reverse lookup sees our mark and finds main.
+            sysctls.add(new SysctlEntry("net.ipv4.conf.all.src_valid_mark", "1"));
         }
         if (v6) {
             sysctls.add(new SysctlEntry("net.ipv6.conf.all.forwarding", "1"));
@@ -88,6 +93,24 @@ public final class CaptureRoutes {
                 .append("\t\toifname ")
                 .append(quoted)
                 .append(" notrack\n")
+                .append("\t}\n");
+        String mark = "0x" + Integer.toHexString(config.iface().fwMark());
+        script.append("\tchain premangle {\n")
+                .append("\t\ttype filter hook prerouting priority mangle; policy accept;\n")
+                .append("\t\tiifname ")
+                .append(quoted)
+                .append(" ct state new ct mark set ")
+                .append(mark)
+                .append('\n')
+                .append("\t\tct mark ")
+                .append(mark)
+                .append(" meta mark set ct mark\n")
+                .append("\t}\n");
+        script.append("\tchain postmangle {\n")
+                .append("\t\ttype filter hook postrouting priority mangle; policy accept;\n")
+                .append("\t\tmeta l4proto udp meta mark ")
+                .append(mark)
+                .append(" ct mark set meta mark\n")
                 .append("\t}\n");
         script.append("\tchain postrouting {\n")
                 .append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");

@@ -39,6 +39,7 @@ class CaptureRoutesTest {
                         """
                 sysctl net.ipv4.ip_forward=1 (was 0)
                 sysctl net.ipv4.conf.sluice0.accept_local=1 (was 0)
+                sysctl net.ipv4.conf.all.src_valid_mark=1 (was 0)
                 sysctl net.ipv6.conf.all.forwarding=1 (was 0)
                 nft add table inet sluice
                 route add 0.0.0.0/0 dev sluice0 table 51820
@@ -69,6 +70,7 @@ class CaptureRoutesTest {
                 route del 0.0.0.0/0 dev sluice0 table 51820
                 nft delete table inet sluice
                 sysctl net.ipv6.conf.all.forwarding=0 (was 1)
+                sysctl net.ipv4.conf.all.src_valid_mark=0 (was 1)
                 sysctl net.ipv4.conf.sluice0.accept_local=0 (was 1)
                 sysctl net.ipv4.ip_forward=0 (was 1)
                 """);
@@ -91,6 +93,9 @@ class CaptureRoutesTest {
         assertThat(script)
                 .contains(
                         "oifname \"sluice0\" notrack",
+                        "iifname \"sluice0\" ct state new ct mark set 0x51c",
+                        "ct mark 0x51c meta mark set ct mark",
+                        "meta l4proto udp meta mark 0x51c ct mark set meta mark",
                         "iifname \"sluice0\" ip saddr 10.66.0.2 masquerade",
                         "iifname \"sluice0\" ip6 saddr fd66::2 masquerade",
                         "iifname \"sluice0\" accept",
@@ -120,6 +125,7 @@ class CaptureRoutesTest {
                 route del 0.0.0.0/0 dev sluice0 table 51820
                 nft delete table inet sluice
                 sysctl net.ipv6.conf.all.forwarding=0 (was 1)
+                sysctl net.ipv4.conf.all.src_valid_mark=0 (was 1)
                 sysctl net.ipv4.conf.sluice0.accept_local=0 (was 1)
                 sysctl net.ipv4.ip_forward=0 (was 1)
                 """);
