@@ -61,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
                         + " starting: config "
                         + config.toAbsolutePath()
                         + ", pid "
-                        + ProcessHandle.current().pid());
+                        + java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
         ConfigLoader.Result loaded = ConfigLoader.load(config, managed.sources());
         for (Problem problem : loaded.problems()) {
             spec.commandLine().getErr().println(problem);

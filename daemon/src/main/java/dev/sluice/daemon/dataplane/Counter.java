@@ -26,7 +26,9 @@ public enum Counter {
     DROP_INNER_SOURCE_NOT_ALLOWED,
     DROP_INNER_MALFORMED,
     DROP_DEVICE_WRITE_FAILED,
-    DROP_TOO_BIG;
+    DROP_TOO_BIG,
+    /** Not a WireGuard message: unknown type word or shorter than one. */
+    DROP_UNKNOWN_MESSAGE;
 
     /** The metric label: lower case, without the DROP_ prefix for drops. */
     public String label() {

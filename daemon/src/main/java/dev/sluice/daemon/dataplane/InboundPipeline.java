@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * Inbound flow, network to host, on the transport's receive thread:
  *
  * <pre>
- *   datagram -> message type
+ *   datagram -> message type (unknown or too short: counted drop)
  *     transport data -> TunnelSet.decapsulate into a pool buffer
  *                    -> inner packet decoded; its source must lie in the sending peer's
  *                       AllowedIPs (cryptokey routing), else a counted drop
@@ -60,12 +60,17 @@ final class InboundPipeline {
 
     /** One datagram {@code data[offset, +length)} from {@code sender}. */
     void onDatagram(ByteBuffer data, int offset, int length, InetSocketAddress sender, long nowNs) {
+        int type = MessageType.of(data, offset, length);
+        if (type < 0) {
+            counters.increment(Counter.DROP_UNKNOWN_MESSAGE);
+            return;
+        }
         PacketBuffer buffer = pool.tryAcquire();
         if (buffer == null) {
             counters.increment(Counter.DROP_POOL_EXHAUSTED);
             return;
         }
-        if (MessageType.of(data, offset, length) != MessageType.TRANSPORT) {
+        if (type != MessageType.TRANSPORT) {
             if (length > buffer.capacity()) {
                 buffer.release();
                 counters.increment(Counter.DROP_TOO_BIG);
