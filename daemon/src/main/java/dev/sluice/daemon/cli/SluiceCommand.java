@@ -23,7 +23,12 @@ import picocli.CommandLine.Spec;
             "2:usage or configuration error",
             "3:daemon not reachable"
         },
-        subcommands = {UpCommand.class, CheckConfigCommand.class, ClassifyCommand.class})
+        subcommands = {
+            UpCommand.class,
+            RecoverCommand.class,
+            CheckConfigCommand.class,
+            ClassifyCommand.class
+        })
 public final class SluiceCommand implements Runnable {
     @Spec CommandSpec spec;
 

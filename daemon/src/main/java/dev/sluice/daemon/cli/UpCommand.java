@@ -4,8 +4,10 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.Problem;
 import dev.sluice.daemon.BuildInfo;
 import dev.sluice.daemon.connection.Connection;
+import dev.sluice.daemon.connection.SystemRecovery;
 import dev.sluice.daemon.lifecycle.StopSignals;
 import dev.sluice.daemon.logging.Logs;
+import dev.sluice.routing.journal.Recovery;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Bring the tunnel up now and stay in the foreground; SIGINT or SIGTERM undoes every",
-            "change (routes, rules, firewall table, sysctls) and exits."
+            "change (routes, rules, firewall table, sysctls) and exits. A journal left by a run",
+            "that did not finish is recovered first."
         })
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = System.getLogger("dev.sluice.daemon.Daemon");
@@ -70,8 +73,25 @@ final class UpCommand implements Callable<Integer> {
         if (!loaded.ok()) {
             return ExitCodes.USAGE;
         }
+        if (SystemRecovery.needed(stateDirectory)) {
+            LOG.log(Level.WARNING, "a previous run did not finish; recovering first");
+            Recovery.Report report = SystemRecovery.run(stateDirectory);
+            for (String line : SystemRecovery.describe(stateDirectory, report)) {
+                LOG.log(report.clean() ? Level.INFO : Level.ERROR, "recover: " + line);
+            }
+            if (!report.clean()) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "sluice up: entries of an earlier run are still in place; see"
+                                        + " 'sluice recover --state-dir "
+                                        + stateDirectory
+                                        + "'");
+                return ExitCodes.FAILURE;
+            }
+        }
         StopSignals signals = StopSignals.install();
-        try (Connection connection = Connection.open(loaded.config())) {
+        try (Connection connection = Connection.open(loaded.config(), stateDirectory)) {
             signals.await();
         }
         return ExitCodes.OK;

@@ -9,13 +9,18 @@ import dev.sluice.daemon.dataplane.DataPlane;
 import dev.sluice.daemon.dataplane.ForwardingSnapshot;
 import dev.sluice.daemon.dataplane.PeerRuntime;
 import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
+import dev.sluice.daemon.platform.linux.LinuxSystemState;
 import dev.sluice.daemon.platform.linux.Rtnetlink;
 import dev.sluice.daemon.platform.linux.Sysctls;
 import dev.sluice.daemon.platform.linux.TunDevice;
 import dev.sluice.daemon.platform.linux.TunPacketDevice;
 import dev.sluice.daemon.transport.NettyDatagramTransport;
 import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.journal.Journal;
+import dev.sluice.routing.journal.Ownership;
+import dev.sluice.routing.journal.StateDirectory;
 import dev.sluice.routing.manager.DesiredState;
+import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
 import dev.sluice.routing.policy.CompiledPolicy;
@@ -28,9 +33,12 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A running tunnel built from a configuration, in this order: tun (MTU, addresses, up), protocol
@@ -51,6 +59,8 @@ public final class Connection implements AutoCloseable {
     private final DataPlane dataPlane;
     private final RouteManager routes;
     private final LinuxRouteBackend backend;
+    private final Path stateDirectory;
+    private final Journal journal;
 
     private Connection(
             SluiceConfig config,
@@ -59,7 +69,9 @@ public final class Connection implements AutoCloseable {
             List<PeerRuntime> peers,
             DataPlane dataPlane,
             RouteManager routes,
-            LinuxRouteBackend backend) {
+            LinuxRouteBackend backend,
+            Path stateDirectory,
+            Journal journal) {
         this.config = config;
         this.tun = tun;
         this.tunnels = tunnels;
@@ -67,12 +79,29 @@ public final class Connection implements AutoCloseable {
         this.dataPlane = dataPlane;
         this.routes = routes;
         this.backend = backend;
+        this.stateDirectory = stateDirectory;
+        this.journal = journal;
     }
 
     /** Opens the connection; on failure nothing is left behind. */
-    public static Connection open(SluiceConfig config) throws IOException, RouteException {
+    public static Connection open(SluiceConfig config, Path stateDirectory)
+            throws IOException, RouteException {
         String name = config.iface().name();
-        TunDevice tun = TunDevice.open(name);
+        Journal journal = null;
+        if (config.iface().capturesRoutes()) {
+            // Before the first change (the tun): what we may touch, and an empty journal.
+            journal =
+                    StateDirectory.begin(stateDirectory, ownership(config), new LinuxSystemState());
+        }
+        TunDevice tun;
+        try {
+            tun = TunDevice.open(name);
+        } catch (IOException | RuntimeException e) {
+            if (journal != null) {
+                StateDirectory.end(stateDirectory, journal);
+            }
+            throw e;
+        }
         DataPlane dataPlane = null;
         LinuxRouteBackend backend = null;
         RouteManager routes = null;
@@ -118,7 +147,11 @@ public final class Connection implements AutoCloseable {
                             snapshot,
                             POOL_BUFFERS);
             backend = new LinuxRouteBackend();
-            routes = new RouteManager(backend);
+            RouteBackend applied = HaltAfterOperations.wrap(backend);
+            routes =
+                    journal == null
+                            ? new RouteManager(applied)
+                            : new RouteManager(applied, journal);
             if (config.iface().capturesRoutes()) {
                 boolean forwardingWasOff = "0".equals(Sysctls.read("net.ipv4.ip_forward"));
                 routes.set(CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
@@ -139,13 +172,31 @@ public final class Connection implements AutoCloseable {
                             + snapshot.policy().size()
                             + " forwarding prefixes, UDP port "
                             + dataPlane.transport().port());
-            return new Connection(config, tun, tunnels, peers, dataPlane, routes, backend);
+            return new Connection(
+                    config,
+                    tun,
+                    tunnels,
+                    peers,
+                    dataPlane,
+                    routes,
+                    backend,
+                    stateDirectory,
+                    journal);
         } catch (IOException | RouteException | RuntimeException e) {
+            boolean undone = true;
             if (routes != null) {
                 try {
                     routes.set(DesiredState.EMPTY);
                 } catch (RouteException undo) {
+                    undone = false;
                     e.addSuppressed(undo);
+                }
+            }
+            if (journal != null) {
+                if (undone) {
+                    StateDirectory.end(stateDirectory, journal);
+                } else {
+                    journal.close(); // kept for sluice recover
                 }
             }
             if (backend != null) {
@@ -177,6 +228,19 @@ public final class Connection implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /** How recovery tells our entries from others': protocol, tun, table, firewall, sysctls. */
+    static Ownership ownership(SluiceConfig config) {
+        DesiredState desired = CaptureRoutes.desired(config, config.iface().name(), true);
+        Set<String> sysctls = new TreeSet<>();
+        desired.sysctls().forEach(sysctl -> sysctls.add(sysctl.key()));
+        return new Ownership(
+                Rtnetlink.SLUICE_PROTOCOL,
+                config.iface().name(),
+                config.iface().table(),
+                desired.firewall().family() + " " + desired.firewall().name(),
+                sysctls);
     }
 
     static ForwardingSnapshot snapshot(
@@ -221,6 +285,17 @@ public final class Connection implements AutoCloseable {
             routes.set(DesiredState.EMPTY);
         } catch (RouteException e) {
             failure = e;
+        }
+        if (journal != null) {
+            if (failure == null) {
+                try {
+                    StateDirectory.end(stateDirectory, journal);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "could not remove the journal: " + e.getMessage());
+                }
+            } else {
+                journal.close(); // kept for sluice recover
+            }
         }
         backend.close();
         dataPlane.close();

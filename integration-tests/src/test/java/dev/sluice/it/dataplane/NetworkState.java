@@ -13,6 +13,7 @@ public final class NetworkState {
         "net.ipv4.ip_forward",
         "net.ipv6.conf.all.forwarding",
         "net.ipv4.conf.all.accept_local",
+        "net.ipv4.conf.all.src_valid_mark",
         "net.ipv4.conf.all.rp_filter",
         "net.ipv4.conf.default.rp_filter",
         "net.ipv4.conf.eth0.rp_filter",

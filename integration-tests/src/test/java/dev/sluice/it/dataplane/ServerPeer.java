@@ -137,7 +137,7 @@ public final class ServerPeer implements AutoCloseable {
     }
 
     /** Writes a file only its owner can read (keys and configurations holding keys). */
-    static Path secretFile(Path file, String content) throws IOException {
+    public static Path secretFile(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(
                 file,

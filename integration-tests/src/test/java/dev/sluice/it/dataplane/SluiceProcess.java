@@ -23,19 +23,49 @@ public final class SluiceProcess {
         this.log = log;
     }
 
-    /** Starts Sluice in {@code ns} and waits for its "connected" line. */
+    /**
+     * Starts Sluice in {@code ns} and waits for its "connected" line. Its state directory is {@link
+     * #stateDirectory} of the log's directory and {@code ns}: never the host's.
+     */
     public static SluiceProcess up(LabTopology lab, String ns, Path config, Path log)
             throws IOException, InterruptedException {
+        SluiceProcess sluice =
+                start(lab, ns, config, log, stateDirectory(log.getParent(), ns), Map.of());
+        sluice.awaitConnected();
+        return sluice;
+    }
+
+    /** The state directory used for a Sluice in {@code ns} with logs in {@code directory}. */
+    public static Path stateDirectory(Path directory, String ns) {
+        return directory.resolve("state-" + ns);
+    }
+
+    /** Starts Sluice in {@code ns} without waiting. */
+    public static SluiceProcess start(
+            LabTopology lab,
+            String ns,
+            Path config,
+            Path log,
+            Path stateDirectory,
+            Map<String, String> environment)
+            throws IOException {
         Process process =
                 lab.start(
                         ns,
-                        Map.of(),
+                        environment,
                         log,
                         Launcher.binary().toAbsolutePath().toString(),
                         "up",
                         "--config",
-                        config.toString());
-        SluiceProcess sluice = new SluiceProcess(process, log);
+                        config.toString(),
+                        "--state-dir",
+                        stateDirectory.toString());
+        return new SluiceProcess(process, log);
+    }
+
+    /** Waits for the "connected" line; fails with the log when Sluice exits or takes 30 s. */
+    public void awaitConnected() throws IOException, InterruptedException {
+        SluiceProcess sluice = this;
         long deadlineMs = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
         while (!sluice.log().contains(" connected: ")) {
             if (!process.isAlive()) {
@@ -51,7 +81,23 @@ public final class SluiceProcess {
             }
             Thread.sleep(50);
         }
-        return sluice;
+    }
+
+    /** SIGKILL, as the OOM killer or an impatient admin would; returns the exit code. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+        return process.exitValue();
+    }
+
+    /** Waits for Sluice to exit by itself; returns its exit code. */
+    public int awaitExit(long timeoutMs) throws InterruptedException, IOException {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(
+                    "sluice did not exit in " + timeoutMs + " ms:\n" + log());
+        }
+        return process.exitValue();
     }
 
     /** Sends SIGTERM and returns the exit code once Sluice has undone everything and exited. */
@@ -62,6 +108,13 @@ public final class SluiceProcess {
             throw new IllegalStateException("sluice up did not exit within 20 s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** The exit code, or empty while Sluice runs. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive()
+                ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(process.exitValue());
     }
 
     public long pid() {

@@ -37,9 +37,33 @@ public final class LinuxRouteBackend implements RouteBackend, AutoCloseable {
                                 null,
                                 operation.toString());
             }
+        } catch (NativeException e) {
+            throw new RouteException(e.getMessage(), e, alreadyInPlace(operation, e.errno()));
         } catch (IOException e) {
-            throw new RouteException(e.getMessage(), e);
+            boolean gone =
+                    switch (operation) {
+                        case Operation.DeleteFirewall delete ->
+                                e.getMessage().contains("No such file or directory");
+                        case Operation.SetSysctl set -> e.getMessage().contains("does not exist");
+                        default -> false;
+                    };
+            throw new RouteException(e.getMessage(), e, gone);
         }
+    }
+
+    /**
+     * Whether {@code errno} means the system already is as {@code operation} would make it: what is
+     * added exists, what is deleted is gone, or its device disappeared (with its routes).
+     */
+    static boolean alreadyInPlace(Operation operation, int errno) {
+        return switch (operation) {
+            case Operation.AddRoute add -> errno == Errno.EEXIST;
+            case Operation.AddRule add -> errno == Errno.EEXIST;
+            case Operation.DeleteRoute delete ->
+                    errno == Errno.ESRCH || errno == Errno.ENOENT || errno == Errno.ENODEV;
+            case Operation.DeleteRule delete -> errno == Errno.ENOENT || errno == Errno.ESRCH;
+            default -> false;
+        };
     }
 
     /** Creates the table from scratch even if a stale one exists (add, delete, define). */

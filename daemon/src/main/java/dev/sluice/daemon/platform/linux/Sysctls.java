@@ -34,6 +34,8 @@ public final class Sysctls {
         try {
             Files.writeString(
                     path(key), value + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new IOException("sysctl " + key + " does not exist (" + path(key) + ")", e);
         } catch (IOException e) {
             throw new IOException(
                     "cannot set sysctl " + key + "=" + value + ": " + e.getMessage(), e);

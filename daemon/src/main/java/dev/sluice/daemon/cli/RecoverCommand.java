@@ -1,0 +1,44 @@
+package dev.sluice.daemon.cli;
+
+import dev.sluice.daemon.connection.SystemRecovery;
+import dev.sluice.routing.journal.Recovery;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice recover}: undo what a run that did not finish left behind, then compare. */
+@Command(
+        name = "recover",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Undo every change journaled by a Sluice that did not exit cleanly (killed, crashed,",
+            "power lost), then compare the routes, rules, firewall and sysctls with the snapshot",
+            "taken before it connected. Each difference is reported as ours (a Sluice entry left",
+            "behind) or someone else's (changed by another program; left alone).",
+            "Exit 0 when nothing of Sluice's is left, 1 otherwise."
+        })
+final class RecoverCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = "/var/lib/sluice",
+            description = "Where the journal and snapshot are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDirectory;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Recovery.Report report = SystemRecovery.run(stateDirectory);
+        for (String line : SystemRecovery.describe(stateDirectory, report)) {
+            out.println(line);
+        }
+        out.flush();
+        return report.clean() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.sluice.daemon.connection;
+
+import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
+import dev.sluice.daemon.platform.linux.LinuxSystemState;
+import dev.sluice.routing.journal.Difference;
+import dev.sluice.routing.journal.Journal;
+import dev.sluice.routing.journal.Recovery;
+import dev.sluice.routing.journal.SystemSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code sluice recover} on Linux: {@link Recovery} with the netlink backend and state reader, and
+ * its report in words. Run by the command, and by {@code up}/{@code daemon} before they connect.
+ */
+public final class SystemRecovery {
+    private SystemRecovery() {}
+
+    /** True when {@code stateDirectory} holds a journal or snapshot: a run did not finish. */
+    public static boolean needed(Path stateDirectory) {
+        return Files.exists(stateDirectory.resolve(Journal.FILE_NAME))
+                || Files.exists(stateDirectory.resolve(SystemSnapshot.FILE_NAME));
+    }
+
+    public static Recovery.Report run(Path stateDirectory) throws IOException {
+        try (LinuxRouteBackend backend = new LinuxRouteBackend()) {
+            return Recovery.recover(stateDirectory, backend, new LinuxSystemState());
+        }
+    }
+
+    /** The report, one line each: what was undone, problems, differences, the verdict. */
+    public static List<String> describe(Path stateDirectory, Recovery.Report report) {
+        List<String> lines = new ArrayList<>();
+        if (!report.foundJournal()) {
+            lines.add("no journal in " + stateDirectory + ": nothing to undo");
+        } else {
+            lines.add(
+                    "undid "
+                            + report.undone()
+                            + " change(s) journaled in "
+                            + stateDirectory.resolve(Journal.FILE_NAME));
+        }
+        lines.addAll(report.problems());
+        for (Difference difference : report.differences()) {
+            lines.add(difference.toString());
+        }
+        if (report.clean()) {
+            lines.add(
+                    report.differences().isEmpty()
+                            ? "system state is as it was before Sluice connected"
+                            : "nothing of Sluice's is left; the differences above were made by"
+                                    + " other programs and are left alone");
+        } else {
+            lines.add(
+                    "entries of Sluice's are still in place (listed above as 'ours'); journal and"
+                            + " snapshot are kept in "
+                            + stateDirectory
+                            + " for another attempt");
+        }
+        return lines;
+    }
+}
