@@ -2,6 +2,7 @@ package dev.sluice.daemon.connection;
 
 import dev.sluice.config.InterfaceAddress;
 import dev.sluice.config.PeerConfig;
+import dev.sluice.config.RoutingStrategy;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.crypto.Tunnel;
 import dev.sluice.crypto.TunnelSet;
@@ -154,7 +155,11 @@ public final class Connection implements AutoCloseable {
                             : new RouteManager(applied, journal);
             if (config.iface().capturesRoutes()) {
                 boolean forwardingWasOff = "0".equals(Sysctls.read("net.ipv4.ip_forward"));
-                routes.set(CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
+                routes.set(
+                        config.split().strategy() == RoutingStrategy.KERNEL
+                                ? KernelRoutes.desired(
+                                        config, tun.name(), forwardingWasOff, snapshot.policy())
+                                : CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
             }
             for (PeerRuntime peer : peers) {
                 if (peer.endpoint() != null) {
@@ -170,7 +175,13 @@ public final class Connection implements AutoCloseable {
                             + peers.size()
                             + " peer(s), "
                             + snapshot.policy().size()
-                            + " forwarding prefixes, UDP port "
+                            + " forwarding prefixes, strategy "
+                            + config.split().strategy().name().toLowerCase(java.util.Locale.ROOT)
+                            + " ("
+                            + routes.current().routes().size()
+                            + " route(s) in table "
+                            + config.iface().table()
+                            + "), UDP port "
                             + dataPlane.transport().port());
             return new Connection(
                     config,

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code sluice up} in the client namespace of the lab topology (DESIGN.md), against wireguard-go
@@ -111,10 +112,45 @@ class SplitTunnelIT {
                 .toAbsolutePath();
     }
 
-    @ParameterizedTest(name = "include mode, server: {0}")
-    @EnumSource(ServerPeer.Kind.class)
+    /** Each server kind with each routing strategy. */
+    static List<Arguments> serversAndStrategies() {
+        List<Arguments> cases = new java.util.ArrayList<>();
+        for (ServerPeer.Kind kind : ServerPeer.Kind.values()) {
+            for (String strategy : List.of("capture", "kernel")) {
+                cases.add(Arguments.of(kind, strategy));
+            }
+        }
+        return cases;
+    }
+
+    /** Packets the kernel handed to the tun so far (what reached userspace). */
+    private static long tunPacketsToUserspace(LabTopology lab) throws Exception {
+        return Long.parseLong(
+                lab.exec(lab.client(), "cat", "/sys/class/net/sluice0/statistics/tx_packets")
+                        .strip());
+    }
+
+    /**
+     * Bypassed traffic reaches userspace with the capture strategy (and is reinjected), and never
+     * with the kernel strategy (a throw route sends it to main).
+     */
+    private static void assertBypassPath(String strategy, long tunPacketsBefore, LabTopology lab)
+            throws Exception {
+        long carried = tunPacketsToUserspace(lab) - tunPacketsBefore;
+        if (strategy.equals("kernel")) {
+            assertThat(carried).as("bypass packets that reached userspace").isLessThan(20);
+            assertThat(lab.exec(lab.client(), "ip", "route", "show", "table", "51820").lines())
+                    .as("the policy as routes in table 51820")
+                    .anyMatch(line -> line.startsWith("throw "));
+        } else {
+            assertThat(carried).as("bypass packets reinjected by userspace").isGreaterThan(100);
+        }
+    }
+
+    @ParameterizedTest(name = "include mode, server: {0}, strategy: {1}")
+    @MethodSource("serversAndStrategies")
     void includeModeShouldTunnelCorpPrefixesReinjectTheRestAndRestoreEverything(
-            ServerPeer.Kind kind) throws Exception {
+            ServerPeer.Kind kind, String strategy) throws Exception {
         try (LabTopology lab = LabTopology.create(labPrefix())) {
             strictReversePathFilter(lab);
             String clientBefore = NetworkState.capture(lab, lab.client());
@@ -136,6 +172,7 @@ class SplitTunnelIT {
                                 server,
                                 "10.0.0.0/8, fd00::/8",
                                 "Mode = include",
+                                "Strategy = " + strategy,
                                 "Tunnel = @" + corp850());
                 SluiceProcess sluice =
                         SluiceProcess.up(
@@ -189,12 +226,14 @@ class SplitTunnelIT {
                     assertThat(probes.ping(lab.client(), LabTopology.INTERNET_HOST6))
                             .as("ping internet host (IPv6)")
                             .isTrue();
+                    long tunPackets = tunPacketsToUserspace(lab);
                     Transfer internet4 =
                             probes.tcpTransfer(
                                     lab.client(), lab.internet(), LabTopology.INTERNET_HOST, 2);
                     Transfer internet6 =
                             probes.tcpTransfer(
                                     lab.client(), lab.internet(), LabTopology.INTERNET_HOST6, 2);
+                    assertBypassPath(strategy, tunPackets, lab);
                     assertThat(internet4.farSideSource())
                             .as(internet4.clientOutput())
                             .isEqualTo(LabTopology.CLIENT_UNDERLAY);
@@ -225,9 +264,10 @@ class SplitTunnelIT {
         }
     }
 
-    @ParameterizedTest(name = "exclude mode, server: {0}")
-    @EnumSource(ServerPeer.Kind.class)
-    void excludeModeShouldTunnelEverythingButTheBypassList(ServerPeer.Kind kind) throws Exception {
+    @ParameterizedTest(name = "exclude mode, server: {0}, strategy: {1}")
+    @MethodSource("serversAndStrategies")
+    void excludeModeShouldTunnelEverythingButTheBypassList(ServerPeer.Kind kind, String strategy)
+            throws Exception {
         try (LabTopology lab = LabTopology.create(labPrefix())) {
             strictReversePathFilter(lab);
             // A second internet host outside the Bypass list, reached through the server, which
@@ -257,6 +297,7 @@ class SplitTunnelIT {
                                 server,
                                 "0.0.0.0/0, ::/0",
                                 "Mode = exclude",
+                                "Strategy = " + strategy,
                                 "Bypass = @bypass.cidrs");
                 SluiceProcess sluice =
                         SluiceProcess.up(
@@ -283,12 +324,14 @@ class SplitTunnelIT {
                             .isEqualTo(LabTopology.SERVER_UNDERLAY);
                     assertThat(underlay.packets(lab.router(), "host " + viaServer)).isEmpty();
 
+                    long tunPackets = tunPacketsToUserspace(lab);
                     Transfer bypassed4 =
                             probes.tcpTransfer(
                                     lab.client(), lab.internet(), LabTopology.INTERNET_HOST, 2);
                     Transfer bypassed6 =
                             probes.tcpTransfer(
                                     lab.client(), lab.internet(), LabTopology.INTERNET_HOST6, 2);
+                    assertBypassPath(strategy, tunPackets, lab);
                     assertThat(bypassed4.farSideSource())
                             .as(bypassed4.clientOutput())
                             .isEqualTo(LabTopology.CLIENT_UNDERLAY);
