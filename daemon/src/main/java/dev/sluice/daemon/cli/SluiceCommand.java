@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             UpCommand.class,
             RecoverCommand.class,
+            LabCommand.class,
             CheckConfigCommand.class,
             ClassifyCommand.class
         })

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The kernel strategy's route set routes every address as the userspace policy decides. */
 class KernelRoutesTest {
-    private static final Path CORP_850 =
-            Path.of("..", "..", "shared", "fixtures", "corp-850.cidrs");
+    private static final Path CORP_850 = Path.of("..", "fixtures", "corp-850.cidrs");
     private static final int TO_TUN = 0;
     private static final int THROW = 1;
 

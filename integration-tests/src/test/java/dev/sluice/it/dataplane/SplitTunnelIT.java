@@ -3,9 +3,13 @@ package dev.sluice.it.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.crypto.PrivateKey;
+import dev.sluice.daemon.platform.linux.lab.LabPeer;
+import dev.sluice.daemon.platform.linux.lab.LabProbes;
+import dev.sluice.daemon.platform.linux.lab.LabProbes.ConnectAttempt;
+import dev.sluice.daemon.platform.linux.lab.LabProbes.Transfer;
+import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
-import dev.sluice.it.dataplane.Probes.ConnectAttempt;
-import dev.sluice.it.dataplane.Probes.Transfer;
+import dev.sluice.it.cli.Launcher;
 import dev.sluice.testkit.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +78,7 @@ class SplitTunnelIT {
                 "net.ipv4.conf.default.rp_filter=1");
     }
 
-    private Path clientConfig(
-            PrivateKey client, ServerPeer server, String allowedIps, String... split)
+    private Path clientConfig(PrivateKey client, LabPeer server, String allowedIps, String... split)
             throws Exception {
         StringBuilder text =
                 new StringBuilder()
@@ -104,7 +107,7 @@ class SplitTunnelIT {
         for (String line : split) {
             text.append(line).append('\n');
         }
-        return ServerPeer.secretFile(directory.resolve("client.conf"), text.toString());
+        return LabPeer.secretFile(directory.resolve("client.conf"), text.toString());
     }
 
     private static Path corp850() {
@@ -115,7 +118,7 @@ class SplitTunnelIT {
     /** Each server kind with each routing strategy. */
     static List<Arguments> serversAndStrategies() {
         List<Arguments> cases = new java.util.ArrayList<>();
-        for (ServerPeer.Kind kind : ServerPeer.Kind.values()) {
+        for (LabPeer.Kind kind : LabPeer.Kind.values()) {
             for (String strategy : List.of("capture", "kernel")) {
                 cases.add(Arguments.of(kind, strategy));
             }
@@ -150,17 +153,18 @@ class SplitTunnelIT {
     @ParameterizedTest(name = "include mode, server: {0}, strategy: {1}")
     @MethodSource("serversAndStrategies")
     void includeModeShouldTunnelCorpPrefixesReinjectTheRestAndRestoreEverything(
-            ServerPeer.Kind kind, String strategy) throws Exception {
+            LabPeer.Kind kind, String strategy) throws Exception {
         try (LabTopology lab = LabTopology.create(labPrefix())) {
             strictReversePathFilter(lab);
             String clientBefore = NetworkState.capture(lab, lab.client());
             String serverBefore = NetworkState.capture(lab, lab.server());
             PrivateKey clientKey = PrivateKey.generate(random);
-            Probes probes = new Probes(lab, directory);
-            try (ServerPeer server =
-                    ServerPeer.start(
+            LabProbes probes = new LabProbes(lab, directory);
+            try (LabPeer server =
+                    LabPeer.start(
                             kind,
                             lab,
+                            Launcher.binary(),
                             PrivateKey.generate(random),
                             clientKey.publicKey().toBase64(),
                             directory)) {
@@ -174,9 +178,13 @@ class SplitTunnelIT {
                                 "Mode = include",
                                 "Strategy = " + strategy,
                                 "Tunnel = @" + corp850());
-                SluiceProcess sluice =
-                        SluiceProcess.up(
-                                lab, lab.client(), config, directory.resolve("client.log"));
+                LabSluice sluice =
+                        LabSluice.up(
+                                lab,
+                                lab.client(),
+                                Launcher.binary(),
+                                config,
+                                directory.resolve("client.log"));
                 int exitCode;
                 try {
                     UnderlayCapture underlay =
@@ -266,7 +274,7 @@ class SplitTunnelIT {
 
     @ParameterizedTest(name = "exclude mode, server: {0}, strategy: {1}")
     @MethodSource("serversAndStrategies")
-    void excludeModeShouldTunnelEverythingButTheBypassList(ServerPeer.Kind kind, String strategy)
+    void excludeModeShouldTunnelEverythingButTheBypassList(LabPeer.Kind kind, String strategy)
             throws Exception {
         try (LabTopology lab = LabTopology.create(labPrefix())) {
             strictReversePathFilter(lab);
@@ -283,11 +291,12 @@ class SplitTunnelIT {
             Path bypass = directory.resolve("bypass.cidrs");
             Files.writeString(bypass, "# reached directly\n198.19.0.0/24\nfd19::/64\n");
             PrivateKey clientKey = PrivateKey.generate(random);
-            Probes probes = new Probes(lab, directory);
-            try (ServerPeer server =
-                    ServerPeer.start(
+            LabProbes probes = new LabProbes(lab, directory);
+            try (LabPeer server =
+                    LabPeer.start(
                             kind,
                             lab,
+                            Launcher.binary(),
                             PrivateKey.generate(random),
                             clientKey.publicKey().toBase64(),
                             directory)) {
@@ -299,9 +308,13 @@ class SplitTunnelIT {
                                 "Mode = exclude",
                                 "Strategy = " + strategy,
                                 "Bypass = @bypass.cidrs");
-                SluiceProcess sluice =
-                        SluiceProcess.up(
-                                lab, lab.client(), config, directory.resolve("client.log"));
+                LabSluice sluice =
+                        LabSluice.up(
+                                lab,
+                                lab.client(),
+                                Launcher.binary(),
+                                config,
+                                directory.resolve("client.log"));
                 int exitCode;
                 try {
                     Transfer corp =

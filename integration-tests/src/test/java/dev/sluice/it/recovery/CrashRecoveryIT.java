@@ -3,11 +3,11 @@ package dev.sluice.it.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.crypto.PrivateKey;
+import dev.sluice.daemon.platform.linux.lab.LabPeer;
+import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.cli.Launcher;
 import dev.sluice.it.dataplane.NetworkState;
-import dev.sluice.it.dataplane.ServerPeer;
-import dev.sluice.it.dataplane.SluiceProcess;
 import dev.sluice.testkit.Privileged;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class CrashRecoveryIT {
                         "Endpoint = " + LabTopology.SERVER_UNDERLAY + ":" + LabTopology.PEER_PORT,
                         "AllowedIPs = 0.0.0.0/0, ::/0",
                         "");
-        return ServerPeer.secretFile(directory.resolve("client.conf"), text);
+        return LabPeer.secretFile(directory.resolve("client.conf"), text);
     }
 
     private static Recovered recover(LabTopology lab, Path state)
@@ -99,9 +99,15 @@ class CrashRecoveryIT {
                 for (String point : List.of("before:" + step, Integer.toString(step))) {
                     Path state = directory.resolve("state-" + point.replace(':', '-'));
                     Path log = directory.resolve("sluice-" + point.replace(':', '-') + ".log");
-                    SluiceProcess sluice =
-                            SluiceProcess.start(
-                                    lab, lab.client(), config, log, state, Map.of(HALT, point));
+                    LabSluice sluice =
+                            LabSluice.start(
+                                    lab,
+                                    lab.client(),
+                                    Launcher.binary(),
+                                    config,
+                                    log,
+                                    state,
+                                    Map.of(HALT, point));
                     int exit = awaitHaltOrConnect(sluice);
                     if (exit == Integer.MIN_VALUE) {
                         // Connected: every step of connect is covered; this is the steady state.
@@ -135,7 +141,7 @@ class CrashRecoveryIT {
     }
 
     /** Exit code after a halt, or {@link Integer#MIN_VALUE} when Sluice connected instead. */
-    private static int awaitHaltOrConnect(SluiceProcess sluice) throws Exception {
+    private static int awaitHaltOrConnect(LabSluice sluice) throws Exception {
         long deadlineMs = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadlineMs) {
             if (sluice.log().contains(" connected: ")) {
@@ -176,20 +182,22 @@ class CrashRecoveryIT {
     /** A journal left behind is recovered by the next {@code sluice up} before it connects. */
     private void autoRecoveryAtStart(LabTopology lab, Path config, String before) throws Exception {
         Path state = directory.resolve("state-auto");
-        SluiceProcess first =
-                SluiceProcess.start(
+        LabSluice first =
+                LabSluice.start(
                         lab,
                         lab.client(),
+                        Launcher.binary(),
                         config,
                         directory.resolve("auto-1.log"),
                         state,
                         Map.of());
         first.awaitConnected();
         first.kill();
-        SluiceProcess second =
-                SluiceProcess.start(
+        LabSluice second =
+                LabSluice.start(
                         lab,
                         lab.client(),
+                        Launcher.binary(),
                         config,
                         directory.resolve("auto-2.log"),
                         state,
@@ -207,10 +215,11 @@ class CrashRecoveryIT {
         host("mount", "-t", "tmpfs", "-o", "ro,size=64k", "sluice-test", readOnly.toString());
         try (LabTopology lab = LabTopology.create("slo" + ProcessHandle.current().pid() % 10_000)) {
             String before = NetworkState.capture(lab, lab.client());
-            SluiceProcess sluice =
-                    SluiceProcess.start(
+            LabSluice sluice =
+                    LabSluice.start(
                             lab,
                             lab.client(),
+                            Launcher.binary(),
                             config(),
                             directory.resolve("ro.log"),
                             readOnly.resolve("state"),

@@ -75,6 +75,36 @@ public final class LabTopology implements AutoCloseable {
         return present;
     }
 
+    /**
+     * Removes a lab left running ({@code sluice lab --keep}): every process in its namespaces gets
+     * SIGTERM (Sluice undoes its changes), then SIGKILL after 5 s; then the namespaces go.
+     *
+     * @return the namespaces removed
+     */
+    public static List<String> remove(String prefix) throws IOException {
+        List<String> namespaces = existing(prefix);
+        List<ProcessHandle> running = new ArrayList<>();
+        for (String ns : namespaces) {
+            for (String pid : run(List.of("ip", "netns", "pids", ns), false).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(running::add);
+                }
+            }
+        }
+        running.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : running) {
+            try {
+                process.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
+        }
+        for (String ns : namespaces) {
+            run(List.of("ip", "netns", "del", ns), false);
+        }
+        return namespaces;
+    }
+
     /** Builds the whole topology; on failure removes what was created and rethrows. */
     public static LabTopology create(String prefix) throws IOException {
         LabTopology lab = new LabTopology(prefix);

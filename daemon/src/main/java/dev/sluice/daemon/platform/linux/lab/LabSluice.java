@@ -1,7 +1,5 @@
-package dev.sluice.it.dataplane;
+package dev.sluice.daemon.platform.linux.lab;
 
-import dev.sluice.daemon.platform.linux.lab.LabTopology;
-import dev.sluice.it.cli.Launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +7,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code sluice up --config F} from the distribution, running in a lab namespace; its stderr goes
- * to a log file the assertions quote.
+ * {@code sluice up --config F} of a distribution ({@code bin/sluice}), running in a lab namespace;
+ * its output goes to a log file that reports and test assertions quote.
  */
-public final class SluiceProcess {
+public final class LabSluice {
     private static final long CONNECT_TIMEOUT_MS = 30_000;
 
     private final Process process;
     private final Path log;
 
-    private SluiceProcess(Process process, Path log) {
+    private LabSluice(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
@@ -27,10 +25,10 @@ public final class SluiceProcess {
      * Starts Sluice in {@code ns} and waits for its "connected" line. Its state directory is {@link
      * #stateDirectory} of the log's directory and {@code ns}: never the host's.
      */
-    public static SluiceProcess up(LabTopology lab, String ns, Path config, Path log)
+    public static LabSluice up(LabTopology lab, String ns, Path binary, Path config, Path log)
             throws IOException, InterruptedException {
-        SluiceProcess sluice =
-                start(lab, ns, config, log, stateDirectory(log.getParent(), ns), Map.of());
+        LabSluice sluice =
+                start(lab, ns, binary, config, log, stateDirectory(log.getParent(), ns), Map.of());
         sluice.awaitConnected();
         return sluice;
     }
@@ -41,9 +39,10 @@ public final class SluiceProcess {
     }
 
     /** Starts Sluice in {@code ns} without waiting. */
-    public static SluiceProcess start(
+    public static LabSluice start(
             LabTopology lab,
             String ns,
+            Path binary,
             Path config,
             Path log,
             Path stateDirectory,
@@ -54,18 +53,18 @@ public final class SluiceProcess {
                         ns,
                         environment,
                         log,
-                        Launcher.binary().toAbsolutePath().toString(),
+                        binary.toAbsolutePath().toString(),
                         "up",
                         "--config",
                         config.toString(),
                         "--state-dir",
                         stateDirectory.toString());
-        return new SluiceProcess(process, log);
+        return new LabSluice(process, log);
     }
 
     /** Waits for the "connected" line; fails with the log when Sluice exits or takes 30 s. */
     public void awaitConnected() throws IOException, InterruptedException {
-        SluiceProcess sluice = this;
+        LabSluice sluice = this;
         long deadlineMs = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
         while (!sluice.log().contains(" connected: ")) {
             if (!process.isAlive()) {

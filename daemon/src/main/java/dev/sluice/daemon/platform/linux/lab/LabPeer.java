@@ -1,7 +1,6 @@
-package dev.sluice.it.dataplane;
+package dev.sluice.daemon.platform.linux.lab;
 
 import dev.sluice.crypto.PrivateKey;
-import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.Map;
  * kernel forwards between its tun and the corp network). Either accepts the client's handshake and
  * forwards for addresses 10.66.0.2 and fd66::2.
  */
-public final class ServerPeer implements AutoCloseable {
+public final class LabPeer implements AutoCloseable {
     /** Which implementation serves. */
     public enum Kind {
         WIREGUARD_GO,
@@ -25,10 +24,10 @@ public final class ServerPeer implements AutoCloseable {
     private final PrivateKey key;
     private final LabTopology lab;
     private final String device;
-    private SluiceProcess sluice;
+    private LabSluice sluice;
     private Process wireGuardGo;
 
-    private ServerPeer(Kind kind, PrivateKey key, LabTopology lab, String device) {
+    private LabPeer(Kind kind, PrivateKey key, LabTopology lab, String device) {
         this.kind = kind;
         this.key = key;
         this.lab = lab;
@@ -36,18 +35,23 @@ public final class ServerPeer implements AutoCloseable {
     }
 
     /** Starts the server for the client with public key {@code clientPublicKey}. */
-    public static ServerPeer start(
-            Kind kind, LabTopology lab, PrivateKey key, String clientPublicKey, Path directory)
+    public static LabPeer start(
+            Kind kind,
+            LabTopology lab,
+            Path binary,
+            PrivateKey key,
+            String clientPublicKey,
+            Path directory)
             throws IOException, InterruptedException {
         // A host-unique name: wireguard-go's UAPI socket lives in the shared /var/run/wireguard.
         String device =
                 kind == Kind.SLUICE ? "sluice0" : "slwg" + ProcessHandle.current().pid() % 100_000;
-        ServerPeer peer = new ServerPeer(kind, key, lab, device);
+        LabPeer peer = new LabPeer(kind, key, lab, device);
         try {
             if (kind == Kind.WIREGUARD_GO) {
                 peer.startWireGuardGo(clientPublicKey, directory);
             } else {
-                peer.startSluice(clientPublicKey, directory);
+                peer.startSluice(binary, clientPublicKey, directory);
             }
             return peer;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -107,7 +111,7 @@ public final class ServerPeer implements AutoCloseable {
         lab.exec(ns, "ip", "link", "set", device, "mtu", "1420", "up");
     }
 
-    private void startSluice(String clientPublicKey, Path directory)
+    private void startSluice(Path binary, String clientPublicKey, Path directory)
             throws IOException, InterruptedException {
         Path config =
                 secretFile(
@@ -133,7 +137,8 @@ public final class ServerPeer implements AutoCloseable {
                                         + "/128",
                                 ""));
         sluice =
-                SluiceProcess.up(lab, lab.server(), config, directory.resolve("server-sluice.log"));
+                LabSluice.up(
+                        lab, lab.server(), binary, config, directory.resolve("server-sluice.log"));
     }
 
     /** Writes a file only its owner can read (keys and configurations holding keys). */

@@ -1,6 +1,5 @@
-package dev.sluice.it.dataplane;
+package dev.sluice.daemon.platform.linux.lab;
 
-import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Traffic an application would send, and what the far side saw of it. */
-public final class Probes {
+public final class LabProbes {
     private static final Pattern ACCEPTED =
             Pattern.compile("Accepted connection from ([0-9a-f.:]+),");
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -18,7 +17,7 @@ public final class Probes {
     private final LabTopology lab;
     private final Path directory;
 
-    public Probes(LabTopology lab, Path directory) {
+    public LabProbes(LabTopology lab, Path directory) {
         this.lab = lab;
         this.directory = directory;
     }
