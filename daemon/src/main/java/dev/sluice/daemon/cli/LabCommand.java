@@ -54,6 +54,13 @@ final class LabCommand implements Callable<Integer> {
     String prefix;
 
     @Option(
+            names = "--strategy",
+            paramLabel = "capture|kernel",
+            defaultValue = "capture",
+            description = "Sluice's routing strategy (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(
             names = "--seconds",
             paramLabel = "N",
             defaultValue = "3",
@@ -106,9 +113,13 @@ final class LabCommand implements Callable<Integer> {
                 return ExitCodes.FAILURE;
             }
         }
+        if (!strategy.equals("capture") && !strategy.equals("kernel")) {
+            err.println("sluice lab: --strategy must be capture or kernel, not '" + strategy + "'");
+            return ExitCodes.USAGE;
+        }
         Path directory = Files.createTempDirectory("sluice-lab-");
         LabDemo.Options options =
-                new LabDemo.Options(prefix, kind, binary, list, seconds, directory);
+                new LabDemo.Options(prefix, kind, binary, list, strategy, seconds, directory);
         LabDemo.Running running =
                 LabDemo.run(
                         options,

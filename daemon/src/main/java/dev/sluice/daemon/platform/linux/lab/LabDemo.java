@@ -25,6 +25,7 @@ public final class LabDemo {
      * @param peer the server implementation
      * @param binary the {@code bin/sluice} to start in the namespaces
      * @param tunnelList the prefix list for {@code Tunnel = @…}
+     * @param strategy {@code capture} or {@code kernel}
      * @param seconds length of each TCP transfer
      * @param directory configurations, keys, logs
      */
@@ -33,6 +34,7 @@ public final class LabDemo {
             LabPeer.Kind peer,
             Path binary,
             Path tunnelList,
+            String strategy,
             int seconds,
             Path directory) {}
 
@@ -185,12 +187,15 @@ public final class LabDemo {
                                 "",
                                 "[Split]",
                                 "Mode = include",
+                                "Strategy = " + options.strategy(),
                                 "Tunnel = @" + options.tunnelList().toAbsolutePath(),
                                 ""));
         progress.accept(
                 "starting Sluice in "
                         + lab.client()
-                        + " (include mode, Tunnel = @"
+                        + " (include mode, "
+                        + options.strategy()
+                        + " strategy, Tunnel = @"
                         + options.tunnelList().getFileName()
                         + ")");
         running.sluice =
