@@ -62,6 +62,7 @@ public final class Connection implements AutoCloseable {
     private final LinuxRouteBackend backend;
     private final Path stateDirectory;
     private final Journal journal;
+    private Reconciler reconciler;
 
     private Connection(
             SluiceConfig config,
@@ -183,16 +184,22 @@ public final class Connection implements AutoCloseable {
                             + config.iface().table()
                             + "), UDP port "
                             + dataPlane.transport().port());
-            return new Connection(
-                    config,
-                    tun,
-                    tunnels,
-                    peers,
-                    dataPlane,
-                    routes,
-                    backend,
-                    stateDirectory,
-                    journal);
+            Connection connection =
+                    new Connection(
+                            config,
+                            tun,
+                            tunnels,
+                            peers,
+                            dataPlane,
+                            routes,
+                            backend,
+                            stateDirectory,
+                            journal);
+            if (config.iface().capturesRoutes()) {
+                connection.reconciler =
+                        Reconciler.start(routes, config.iface().table(), connection::rejoin);
+            }
+            return connection;
         } catch (IOException | RouteException | RuntimeException e) {
             boolean undone = true;
             if (routes != null) {
@@ -288,9 +295,39 @@ public final class Connection implements AutoCloseable {
         return tun.name();
     }
 
+    /**
+     * The underlay changed (another network, another gateway): endpoints given by name are resolved
+     * again and every peer with an endpoint re-handshakes at once.
+     */
+    private void rejoin() {
+        for (int i = 0; i < peers.size(); i++) {
+            PeerRuntime peer = peers.get(i);
+            try {
+                InetSocketAddress endpoint = resolve(config.peers().get(i));
+                if (endpoint != null && peer.updateEndpoint(endpoint)) {
+                    LOG.log(Level.INFO, "peer " + peer.publicKey() + " endpoint now " + endpoint);
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, e.getMessage());
+            }
+            if (peer.endpoint() != null) {
+                peer.tunnel().requestHandshake();
+            }
+        }
+        dataPlane.wake();
+    }
+
+    /** Why keeping the routing entries in place failed, or null (see {@link Reconciler}). */
+    public String reconciliationFailure() {
+        return reconciler == null ? null : reconciler.failure();
+    }
+
     /** Undoes everything: routes first, then the pipeline and the tun. */
     @Override
     public void close() throws RouteException {
+        if (reconciler != null) {
+            reconciler.close();
+        }
         RouteException failure = null;
         try {
             routes.set(DesiredState.EMPTY);

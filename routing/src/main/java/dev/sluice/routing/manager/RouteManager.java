@@ -14,10 +14,12 @@ import java.util.Set;
  * rules, removed routes, removed firewall table, and sysctls no longer wanted are restored to the
  * values they had before Sluice set them.
  *
- * <p>Atomicity: if an operation fails, the operations already applied by this call are undone in
- * reverse order and {@link RouteException} is thrown; the state stays the previous one. Each
- * applied operation is first offered to the {@link OperationListener} (the journal), so a crash
- * between steps leaves a record of exactly what to undo.
+ * <p>An operation the backend refuses because the system already is as it would make it ({@link
+ * RouteException#alreadyInPlace()}) counts as applied. Atomicity: if an operation fails, the
+ * operations already applied by this call are undone in reverse order and {@link RouteException} is
+ * thrown; the state stays the previous one. Each applied operation is first offered to the {@link
+ * OperationListener} (the journal), so a crash between steps leaves a record of exactly what to
+ * undo.
  */
 public final class RouteManager {
     /** Told about every operation before it is applied (the journal writes its inverse). */
@@ -44,7 +46,7 @@ public final class RouteManager {
     }
 
     /** The state reached by the last successful {@link #set}. */
-    public DesiredState current() {
+    public synchronized DesiredState current() {
         return current;
     }
 
@@ -54,7 +56,7 @@ public final class RouteManager {
      * @return the state reached (equal to {@code desired})
      * @throws RouteException when an operation failed; everything this call did is undone
      */
-    public DesiredState set(DesiredState desired) throws RouteException {
+    public synchronized DesiredState set(DesiredState desired) throws RouteException {
         List<Operation> plan = new ArrayList<>();
         List<Operation.SetSysctl> newSysctls = new ArrayList<>();
         for (SysctlEntry sysctl : desired.sysctls()) {
@@ -123,6 +125,39 @@ public final class RouteManager {
         return current;
     }
 
+    /**
+     * Puts back entries of the current state that the system lost (another program deleted a rule,
+     * a route, the firewall table, or changed a sysctl): each goes through the listener (the
+     * journal) like any change. The state Sluice wants does not change.
+     *
+     * @param lost the entries to re-apply; each must be part of {@link #current()}
+     * @return the operations applied
+     */
+    public synchronized List<Operation> reapply(DesiredState lost) throws RouteException {
+        List<Operation> plan = new ArrayList<>();
+        for (SysctlEntry sysctl : lost.sysctls()) {
+            Operation.SetSysctl set = findSysctl(sysctl.key());
+            if (set != null) {
+                plan.add(set);
+            }
+        }
+        if (lost.firewall() != null && lost.firewall().equals(current.firewall())) {
+            plan.add(new Operation.AddFirewall(lost.firewall()));
+        }
+        for (RouteEntry route : lost.routes()) {
+            if (current.routes().contains(route)) {
+                plan.add(new Operation.AddRoute(route));
+            }
+        }
+        for (RuleEntry rule : lost.rules()) {
+            if (current.rules().contains(rule)) {
+                plan.add(new Operation.AddRule(rule));
+            }
+        }
+        apply(plan);
+        return plan;
+    }
+
     private Operation.SetSysctl findSysctl(String key) {
         for (Operation.SetSysctl set : sysctlsSet) {
             if (set.key().equals(key)) {
@@ -140,6 +175,12 @@ public final class RouteManager {
                 backend.apply(operation);
                 done.add(operation);
             } catch (RouteException e) {
+                if (e.alreadyInPlace()) {
+                    // Deleting what another program already removed, or adding what exists:
+                    // the system is as this operation wants it.
+                    done.add(operation);
+                    continue;
+                }
                 rollBack(done, e);
                 throw e;
             }

@@ -14,6 +14,7 @@ public final class TranscriptBackend implements RouteBackend {
     private final List<String> lines = new ArrayList<>();
     private final Map<String, String> sysctls = new HashMap<>();
     private String failOn;
+    private String alreadyInPlace;
 
     @Override
     public void apply(Operation operation) throws RouteException {
@@ -21,6 +22,9 @@ public final class TranscriptBackend implements RouteBackend {
         if (failOn != null && line.startsWith(failOn)) {
             failOn = null;
             throw new RouteException(line + ": injected failure");
+        }
+        if (alreadyInPlace != null && line.startsWith(alreadyInPlace)) {
+            throw new RouteException(line + ": already so", null, true);
         }
         if (operation instanceof Operation.SetSysctl set) {
             sysctls.put(set.key(), set.value());
@@ -42,6 +46,14 @@ public final class TranscriptBackend implements RouteBackend {
     /** Makes the next operation whose line starts with {@code prefix} fail. */
     public void failOn(String prefix) {
         this.failOn = prefix;
+    }
+
+    /**
+     * Makes every operation whose line starts with {@code prefix} fail as already in place (what it
+     * deletes is gone, what it adds exists).
+     */
+    public void alreadyInPlace(String prefix) {
+        this.alreadyInPlace = prefix;
     }
 
     /** The transcript so far, one operation per line. */

@@ -83,13 +83,32 @@ public final class LinuxSystemState implements SystemStateReader {
         return new SystemSnapshot(sections);
     }
 
+    /**
+     * The default routes of the main table, both families, as text: the underlay. When this
+     * changes, the machine moved to another network (or its gateway changed).
+     */
+    public static String underlayDefaultRoutes() throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (NetlinkSocket socket = NetlinkSocket.open()) {
+            Map<Integer, String> links = links(socket);
+            for (int family : new int[] {Rtnetlink.AF_INET, Rtnetlink.AF_INET6}) {
+                for (String route : sorted(routes(socket, family, links))) {
+                    if (route.startsWith("table main unicast default ")) {
+                        text.append(route).append('\n');
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
+
     private static List<String> sorted(List<String> items) {
         List<String> copy = new ArrayList<>(items);
         java.util.Collections.sort(copy);
         return copy;
     }
 
-    private static Map<Integer, String> links(NetlinkSocket socket) throws NativeException {
+    static Map<Integer, String> links(NetlinkSocket socket) throws NativeException {
         Map<Integer, String> names = new HashMap<>();
         NetlinkMessage request =
                 new NetlinkMessage(Rtnetlink.RTM_GETLINK, NetlinkMessage.NLM_F_DUMP)
@@ -278,7 +297,7 @@ public final class LinuxSystemState implements SystemStateReader {
         return tables;
     }
 
-    private static Map<Integer, byte[]> attributes(ByteBuffer message, int start) {
+    static Map<Integer, byte[]> attributes(ByteBuffer message, int start) {
         Map<Integer, byte[]> attributes = new HashMap<>();
         int end = Math.min(message.getInt(0), message.limit());
         int at = start;
@@ -296,11 +315,11 @@ public final class LinuxSystemState implements SystemStateReader {
         return attributes;
     }
 
-    private static int integer(byte[] value) {
+    static int integer(byte[] value) {
         return ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder()).getInt(0);
     }
 
-    private static String text(byte[] value) {
+    static String text(byte[] value) {
         int length = value.length;
         while (length > 0 && value[length - 1] == 0) {
             length--;

@@ -27,6 +27,58 @@ public final class NetlinkSocket implements Closeable {
     }
 
     public static NetlinkSocket open() throws NativeException {
+        return open(0);
+    }
+
+    /**
+     * A socket that also receives the notifications of the multicast {@code groups} (the legacy
+     * {@code RTMGRP_*} bit mask), for monitoring; {@link #awaitNotifications} reads them.
+     */
+    public static NetlinkSocket subscribe(int groups) throws NativeException {
+        NetlinkSocket socket = open(groups);
+        byte[] timeout = new byte[16]; // struct timeval { 0 s, 200 ms }
+        ByteBuffer.wrap(timeout).order(ByteOrder.nativeOrder()).putLong(0, 0).putLong(8, 200_000);
+        if (LibC.setsockopt(socket.fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
+            int errno = Errno.last();
+            socket.close();
+            throw new NativeException("setsockopt SO_RCVTIMEO on the netlink monitor", errno);
+        }
+        return socket;
+    }
+
+    /**
+     * Waits up to 200 ms for notifications and reads what arrived.
+     *
+     * @return how many notification messages were read (0 on timeout); an overrun of the socket
+     *     buffer (ENOBUFS: events were lost) counts as one, so the caller re-checks everything
+     */
+    public int awaitNotifications() throws NativeException {
+        long n = LibC.recv(fd, receive, receive.length, 0);
+        if (n < 0) {
+            int errno = Errno.last();
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                return 0;
+            }
+            if (errno == Errno.ENOBUFS) {
+                return 1;
+            }
+            throw new NativeException("receive netlink notifications", errno);
+        }
+        int count = 0;
+        ByteBuffer view = ByteBuffer.wrap(receive, 0, (int) n).order(ByteOrder.nativeOrder());
+        int at = 0;
+        while (at + NetlinkMessage.HEADER_LENGTH <= n) {
+            int messageLength = view.getInt(at);
+            if (messageLength < NetlinkMessage.HEADER_LENGTH) {
+                break;
+            }
+            count++;
+            at += (messageLength + 3) & ~3;
+        }
+        return Math.max(count, 1);
+    }
+
+    private static NetlinkSocket open(int groups) throws NativeException {
         int fd =
                 LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
         if (fd < 0) {
@@ -34,6 +86,7 @@ public final class NetlinkSocket implements Closeable {
         }
         byte[] address = new byte[12]; // sockaddr_nl { u16 family; u16 pad; u32 pid; u32 groups; }
         address[0] = (byte) LibC.AF_NETLINK;
+        ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putInt(8, groups);
         if (LibC.bind(fd, address, address.length) < 0) {
             int errno = Errno.last();
             LibC.close(fd);
