@@ -317,6 +317,11 @@ public final class Connection implements AutoCloseable {
         dataPlane.wake();
     }
 
+    /** Routes another program added to main since connect, which win over Sluice's capture. */
+    public List<String> overridingRoutes() {
+        return reconciler == null ? List.of() : reconciler.overrides();
+    }
+
     /** Why keeping the routing entries in place failed, or null (see {@link Reconciler}). */
     public String reconciliationFailure() {
         return reconciler == null ? null : reconciler.failure();

@@ -54,6 +54,8 @@ final class Reconciler implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String failure;
     private String underlay;
+    private final Set<String> mainRoutesAtConnect;
+    private volatile List<String> overrides = List.of();
 
     private Reconciler(
             RouteManager routes, int table, Runnable underlayChanged, NetlinkSocket monitor)
@@ -63,6 +65,7 @@ final class Reconciler implements AutoCloseable {
         this.underlayChanged = underlayChanged;
         this.monitor = monitor;
         this.underlay = LinuxSystemState.underlayDefaultRoutes();
+        this.mainRoutesAtConnect = LinuxSystemState.mainSpecificRoutes();
         this.thread = new Thread(this::run, "sluice-reconcile");
         thread.setDaemon(true);
     }
@@ -86,6 +89,14 @@ final class Reconciler implements AutoCloseable {
         }
         reconciler.thread.start();
         return reconciler;
+    }
+
+    /**
+     * Routes another program added to the main table since connect: they take precedence over
+     * Sluice's capture for their addresses (reported, not removed: they are not Sluice's).
+     */
+    List<String> overrides() {
+        return overrides;
     }
 
     /** Why reconciliation gave up, or null while it works. */
@@ -133,6 +144,19 @@ final class Reconciler implements AutoCloseable {
             underlay = now;
             underlayChanged.run();
         }
+        Set<String> added = new java.util.TreeSet<>(LinuxSystemState.mainSpecificRoutes());
+        added.removeAll(mainRoutesAtConnect);
+        List<String> nowOverrides = List.copyOf(added);
+        for (String route : nowOverrides) {
+            if (!overrides.contains(route)) {
+                LOG.log(
+                        Level.WARNING,
+                        "another program added '"
+                                + route
+                                + "': it takes precedence over Sluice for those addresses");
+            }
+        }
+        overrides = nowOverrides;
         if (failure != null) {
             return;
         }

@@ -111,6 +111,28 @@ class ReconciliationIT {
                             "proto",
                             "boot");
 
+                    // A more specific route in main wins over the capture: reported.
+                    lab.exec(
+                            lab.client(),
+                            "ip",
+                            "route",
+                            "add",
+                            "10.60.32.0/24",
+                            "via",
+                            "198.18.0.1");
+                    assertThat(
+                                    within(
+                                            3_000,
+                                            () ->
+                                                    sluice.log()
+                                                            .contains(
+                                                                    "another program added 'table main"
+                                                                            + " unicast 10.60.32.0/24 via"
+                                                                            + " 198.18.0.1")))
+                            .as(sluice.log())
+                            .isTrue();
+                    lab.exec(lab.client(), "ip", "route", "del", "10.60.32.0/24");
+
                     // Another VPN deleting the rule over and over: Sluice must give up, not loop.
                     long endMs = System.currentTimeMillis() + 12_000;
                     while (System.currentTimeMillis() < endMs

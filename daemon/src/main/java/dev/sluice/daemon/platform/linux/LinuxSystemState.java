@@ -102,6 +102,26 @@ public final class LinuxSystemState implements SystemStateReader {
         return text.toString();
     }
 
+    /**
+     * The unicast routes of the main table other than the defaults, both families, as text: what
+     * wins over Sluice's capture when {@code LocalNetworks = bypass} (its rule 5300 consults main
+     * first, ignoring only default routes).
+     */
+    public static java.util.Set<String> mainSpecificRoutes() throws IOException {
+        java.util.Set<String> specific = new java.util.TreeSet<>();
+        try (NetlinkSocket socket = NetlinkSocket.open()) {
+            Map<Integer, String> links = links(socket);
+            for (int family : new int[] {Rtnetlink.AF_INET, Rtnetlink.AF_INET6}) {
+                for (String route : routes(socket, family, links)) {
+                    if (route.startsWith("table main ") && !route.contains(" default ")) {
+                        specific.add(route);
+                    }
+                }
+            }
+        }
+        return specific;
+    }
+
     private static List<String> sorted(List<String> items) {
         List<String> copy = new ArrayList<>(items);
         java.util.Collections.sort(copy);
