@@ -1,10 +1,13 @@
 package dev.sluice.daemon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.Problem;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.daemon.control.ControlProtocol;
+import dev.sluice.daemon.control.ControlRequest;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.PrefixFormatException;
 import dev.sluice.routing.policy.Classification;
@@ -16,6 +19,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +66,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (config == null) {
-            return socket.daemonUnreachable(spec, "classify without --config");
+            return live();
         }
         ConfigLoader.Result result = ConfigLoader.load(config, managed.sources());
         PrintWriter err = spec.commandLine().getErr();
@@ -102,6 +107,57 @@ final class ClassifyCommand implements Callable<Integer> {
                             ? null
                             : loaded.peers().get(c.peerIndex()).publicKey().toBase64();
             out.println(json ? json(c, peer) : text(c, peer));
+        }
+        out.flush();
+        err.flush();
+        return allValid ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+
+    /** Classifies against the running daemon's live table. */
+    private int live() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> addresses = new ArrayList<>();
+        boolean allValid = true;
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
+        String line;
+        int number = 0;
+        while ((line = in.readLine()) != null) {
+            number++;
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            try {
+                IpPrefix.parseAddress(text);
+                addresses.add(text);
+            } catch (PrefixFormatException e) {
+                err.println("stdin:" + number + ": " + e.getMessage());
+                allValid = false;
+            }
+        }
+        DaemonRequests.Outcome outcome =
+                DaemonRequests.send(
+                        spec,
+                        socket,
+                        new ControlRequest(ControlProtocol.VERSION, "classify", addresses, null));
+        if (!outcome.ok()) {
+            return outcome.exitCode();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (JsonNode answer : outcome.reply().result()) {
+            if (json) {
+                out.println(answer.toString());
+            } else {
+                out.println(
+                        answer.path("address").asText()
+                                + " "
+                                + answer.path("verdict").asText()
+                                + " "
+                                + answer.path("matched").asText()
+                                + " "
+                                + answer.path("peer").asText());
+            }
         }
         out.flush();
         err.flush();

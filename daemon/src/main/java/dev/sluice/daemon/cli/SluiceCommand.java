@@ -24,7 +24,13 @@ import picocli.CommandLine.Spec;
             "3:daemon not reachable"
         },
         subcommands = {
+            DaemonCommand.class,
             UpCommand.class,
+            ConnectCommand.class,
+            DisconnectCommand.class,
+            StatusCommand.class,
+            ReloadCommand.class,
+            MetricsCommand.class,
             RecoverCommand.class,
             LabCommand.class,
             CheckConfigCommand.class,

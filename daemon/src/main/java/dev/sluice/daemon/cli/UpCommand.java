@@ -1,15 +1,6 @@
 package dev.sluice.daemon.cli;
 
-import dev.sluice.config.ConfigLoader;
-import dev.sluice.config.Problem;
-import dev.sluice.daemon.BuildInfo;
-import dev.sluice.daemon.connection.Connection;
-import dev.sluice.daemon.connection.SystemRecovery;
-import dev.sluice.daemon.lifecycle.StopSignals;
-import dev.sluice.daemon.logging.Logs;
-import dev.sluice.routing.journal.Recovery;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,44 +47,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logs.configure(root.verbose);
-        LOG.log(
-                Level.INFO,
-                "sluice "
-                        + BuildInfo.version()
-                        + " starting: config "
-                        + config.toAbsolutePath()
-                        + ", pid "
-                        + java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
-        ConfigLoader.Result loaded = ConfigLoader.load(config, managed.sources());
-        for (Problem problem : loaded.problems()) {
-            spec.commandLine().getErr().println(problem);
-        }
-        spec.commandLine().getErr().flush();
-        if (!loaded.ok()) {
-            return ExitCodes.USAGE;
-        }
-        if (SystemRecovery.needed(stateDirectory)) {
-            LOG.log(Level.WARNING, "a previous run did not finish; recovering first");
-            Recovery.Report report = SystemRecovery.run(stateDirectory);
-            for (String line : SystemRecovery.describe(stateDirectory, report)) {
-                LOG.log(report.clean() ? Level.INFO : Level.ERROR, "recover: " + line);
-            }
-            if (!report.clean()) {
-                spec.commandLine()
-                        .getErr()
-                        .println(
-                                "sluice up: entries of an earlier run are still in place; see"
-                                        + " 'sluice recover --state-dir "
-                                        + stateDirectory
-                                        + "'");
-                return ExitCodes.FAILURE;
-            }
-        }
-        StopSignals signals = StopSignals.install();
-        try (Connection connection = Connection.open(loaded.config(), stateDirectory)) {
-            signals.await();
-        }
-        return ExitCodes.OK;
+        return ServiceRunner.run(
+                spec, root.verbose, config, managed.sources(), stateDirectory, socket.path, true);
     }
 }

@@ -53,7 +53,7 @@ public final class Connection implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Connection.class.getName());
     private static final int POOL_BUFFERS = 2048;
 
-    private final SluiceConfig config;
+    private volatile SluiceConfig config;
     private final TunDevice tun;
     private final TunnelSet tunnels;
     private final List<PeerRuntime> peers;
@@ -299,6 +299,11 @@ public final class Connection implements AutoCloseable {
      * The underlay changed (another network, another gateway): endpoints given by name are resolved
      * again and every peer with an endpoint re-handshakes at once.
      */
+    public void rehandshake(String why) {
+        LOG.log(Level.INFO, why + ": re-resolving endpoints and re-handshaking");
+        rejoin();
+    }
+
     private void rejoin() {
         for (int i = 0; i < peers.size(); i++) {
             PeerRuntime peer = peers.get(i);
@@ -315,6 +320,55 @@ public final class Connection implements AutoCloseable {
             }
         }
         dataPlane.wake();
+    }
+
+    /**
+     * Applies a changed configuration without dropping the tunnel when only the split policy
+     * changed (prefix lists, mode, strategy-independent keys): a new forwarding snapshot is
+     * published and, with the kernel strategy, the route set is updated by difference (added before
+     * removed, through the journal).
+     *
+     * @return false when interface or peers changed: the caller must reconnect
+     */
+    public synchronized boolean reload(SluiceConfig next) throws RouteException {
+        if (!next.iface().equals(config.iface())
+                || !next.peers().equals(config.peers())
+                || next.split().strategy() != config.split().strategy()
+                || next.split().localNetworks() != config.split().localNetworks()) {
+            return false;
+        }
+        List<IpPrefix> endpointHosts = new ArrayList<>();
+        for (PeerRuntime peer : peers) {
+            if (peer.endpoint() != null) {
+                endpointHosts.add(
+                        IpPrefix.parseAddress(peer.endpoint().getAddress().getHostAddress()));
+            }
+        }
+        ForwardingSnapshot snapshot = snapshot(next, peers, endpointHosts);
+        if (next.iface().capturesRoutes() && next.split().strategy() == RoutingStrategy.KERNEL) {
+            // As at connect: the firewall drops new forwarded flows when forwarding was off.
+            DesiredState current = routes.current();
+            boolean forwardingWasOff =
+                    current.firewall() != null
+                            && current.firewall().script().contains("ct state new drop");
+            routes.set(KernelRoutes.desired(next, tun.name(), forwardingWasOff, snapshot.policy()));
+        }
+        dataPlane.publish(snapshot);
+        config = next;
+        LOG.log(
+                Level.INFO,
+                "reloaded: "
+                        + snapshot.policy().size()
+                        + " forwarding prefixes, "
+                        + routes.current().routes().size()
+                        + " route(s) in table "
+                        + next.iface().table());
+        return true;
+    }
+
+    /** Routes Sluice holds in its OS table now. */
+    public int kernelRouteCount() {
+        return routes.current().routes().size();
     }
 
     /** Routes another program added to main since connect, which win over Sluice's capture. */

@@ -27,8 +27,22 @@ public final class Launcher {
 
     public static Result run(String stdin, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(binary().toString());
+        return execute(List.of(), stdin, args);
+    }
+
+    /** Runs as the numeric user (and group) {@code uid}, without supplementary groups. */
+    public static Result runAs(String uid, String stdin, String... args)
+            throws IOException, InterruptedException {
+        return execute(
+                List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"),
+                stdin,
+                args);
+    }
+
+    private static Result execute(List<String> prefix, String stdin, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(binary().toAbsolutePath().toString());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -20,6 +20,9 @@ public final class LabPeer implements AutoCloseable {
         SLUICE
     }
 
+    /** The tun of a Sluice server. */
+    public static final String SERVER_INTERFACE = "slsrv0";
+
     private final Kind kind;
     private final PrivateKey key;
     private final LabTopology lab;
@@ -45,7 +48,9 @@ public final class LabPeer implements AutoCloseable {
             throws IOException, InterruptedException {
         // A host-unique name: wireguard-go's UAPI socket lives in the shared /var/run/wireguard.
         String device =
-                kind == Kind.SLUICE ? "sluice0" : "slwg" + ProcessHandle.current().pid() % 100_000;
+                kind == Kind.SLUICE
+                        ? SERVER_INTERFACE
+                        : "slwg" + ProcessHandle.current().pid() % 100_000;
         LabPeer peer = new LabPeer(kind, key, lab, device);
         try {
             if (kind == Kind.WIREGUARD_GO) {
@@ -126,6 +131,8 @@ public final class LabPeer implements AutoCloseable {
                                         + LabTopology.SERVER_TUNNEL6
                                         + "/64",
                                 "ListenPort = " + LabTopology.PEER_PORT,
+                                // Not the client's name: the WireGuard API socket path is global.
+                                "Name = " + SERVER_INTERFACE,
                                 "Table = off",
                                 "",
                                 "[Peer]",

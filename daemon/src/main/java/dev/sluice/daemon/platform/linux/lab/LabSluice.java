@@ -38,11 +38,39 @@ public final class LabSluice {
         return directory.resolve("state-" + ns);
     }
 
+    /** The control socket of the Sluice whose state directory is {@code stateDirectory}. */
+    public static Path controlSocket(Path stateDirectory) {
+        return stateDirectory.resolveSibling(stateDirectory.getFileName() + ".sock");
+    }
+
     /** Starts Sluice in {@code ns} without waiting. */
     public static LabSluice start(
             LabTopology lab,
             String ns,
             Path binary,
+            Path config,
+            Path log,
+            Path stateDirectory,
+            Map<String, String> environment)
+            throws IOException {
+        return start(lab, ns, binary, "up", config, log, stateDirectory, environment);
+    }
+
+    /**
+     * Starts {@code sluice daemon} (which connects only when told to, or with AutoConnect) in
+     * {@code ns}; its control socket is {@link #controlSocket} of the state directory.
+     */
+    public static LabSluice startDaemon(
+            LabTopology lab, String ns, Path binary, Path config, Path log, Path stateDirectory)
+            throws IOException {
+        return start(lab, ns, binary, "daemon", config, log, stateDirectory, Map.of());
+    }
+
+    private static LabSluice start(
+            LabTopology lab,
+            String ns,
+            Path binary,
+            String command,
             Path config,
             Path log,
             Path stateDirectory,
@@ -54,11 +82,13 @@ public final class LabSluice {
                         environment,
                         log,
                         binary.toAbsolutePath().toString(),
-                        "up",
+                        command,
                         "--config",
                         config.toString(),
                         "--state-dir",
-                        stateDirectory.toString());
+                        stateDirectory.toString(),
+                        "--socket",
+                        controlSocket(stateDirectory).toString());
         return new LabSluice(process, log);
     }
 

@@ -1,0 +1,51 @@
+package dev.sluice.daemon.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice daemon}: the service, in the foreground (systemd and launchd supervise it). */
+@Command(
+        name = "daemon",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the service in the foreground: control socket for 'sluice connect', 'status' and",
+            "the others, the WireGuard API for 'wg show', metrics. Recovers a journal left by a",
+            "crash first; connects at start when the configuration says AutoConnect = true;",
+            "SIGTERM or SIGINT undoes every change and exits."
+        })
+final class DaemonCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            defaultValue = "/etc/sluice/sluice.conf",
+            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = "/var/lib/sluice",
+            description =
+                    "Where the journal of system changes is kept (default: ${DEFAULT-VALUE}).")
+    Path stateDirectory;
+
+    @Mixin ManagedOptions managed = new ManagedOptions();
+
+    @Mixin SocketOptions socket = new SocketOptions();
+
+    @ParentCommand SluiceCommand root;
+
+    @Override
+    public Integer call() throws Exception {
+        return ServiceRunner.run(
+                spec, root.verbose, config, managed.sources(), stateDirectory, socket.path, false);
+    }
+}

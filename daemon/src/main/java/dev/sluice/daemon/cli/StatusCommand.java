@@ -1,0 +1,140 @@
+package dev.sluice.daemon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.daemon.control.ControlProtocol;
+import dev.sluice.daemon.control.ControlRequest;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice status [--json]}. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show the daemon's state, interface, mode and strategy, each peer (endpoint, latest",
+            "handshake, bytes), verdict counters, routes and drops by reason. --json prints the",
+            "same as one JSON object, for scripts."
+        })
+final class StatusCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Mixin SocketOptions socket = new SocketOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonRequests.Outcome outcome =
+                DaemonRequests.send(spec, socket, ControlRequest.of("status"));
+        if (!outcome.ok()) {
+            return outcome.exitCode();
+        }
+        JsonNode status = outcome.reply().result();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(ControlProtocol.JSON.writeValueAsString(status));
+        } else {
+            print(out, status);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static void print(PrintWriter out, JsonNode status) {
+        out.println("state:      " + status.path("state").asText());
+        if (!status.path("error").isNull() && status.hasNonNull("error")) {
+            out.println("error:      " + status.path("error").asText());
+        }
+        out.println("config:     " + status.path("configFile").asText());
+        if (!status.hasNonNull("interfaceName")) {
+            return;
+        }
+        out.println(
+                "interface:  "
+                        + status.path("interfaceName").asText()
+                        + " (mode "
+                        + status.path("mode").asText()
+                        + ", strategy "
+                        + status.path("strategy").asText()
+                        + ")");
+        out.println(
+                "routes:     "
+                        + status.path("trieRoutes").asInt()
+                        + " prefixes in the trie, "
+                        + status.path("kernelRoutes").asInt()
+                        + " route(s) in Sluice's table");
+        out.println();
+        out.printf(
+                "%-46s %-28s %-12s %12s %12s%n",
+                "peer", "endpoint", "handshake", "received", "sent");
+        for (JsonNode peer : status.path("peers")) {
+            JsonNode age = peer.path("latestHandshakeAgeSeconds");
+            out.printf(
+                    "%-46s %-28s %-12s %12s %12s%n",
+                    peer.path("publicKey").asText(),
+                    peer.hasNonNull("endpoint") ? peer.path("endpoint").asText() : "(none)",
+                    age.isNull() || age.isMissingNode() ? "never" : age.asLong() + " s ago",
+                    bytes(peer.path("receivedBytes").asLong()),
+                    bytes(peer.path("transmittedBytes").asLong()));
+        }
+        JsonNode counters = status.path("counters");
+        out.println();
+        out.println(
+                "out:        tunnel "
+                        + counters.path("out_tunnel_packets").asLong()
+                        + " packets ("
+                        + bytes(counters.path("out_tunnel_bytes").asLong())
+                        + "), bypass "
+                        + counters.path("out_bypass_packets").asLong()
+                        + " ("
+                        + bytes(counters.path("out_bypass_bytes").asLong())
+                        + "), drop "
+                        + counters.path("out_drop_packets").asLong());
+        out.println(
+                "in:         "
+                        + counters.path("in_packets").asLong()
+                        + " packets ("
+                        + bytes(counters.path("in_bytes").asLong())
+                        + "), "
+                        + counters.path("icmp_errors_sent").asLong()
+                        + " ICMP errors sent");
+        List<String> drops = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = status.path("drops").fields();
+                it.hasNext(); ) {
+            Map.Entry<String, JsonNode> drop = it.next();
+            if (drop.getValue().asLong() != 0) {
+                drops.add(drop.getKey() + " " + drop.getValue().asLong());
+            }
+        }
+        out.println("drops:      " + (drops.isEmpty() ? "none" : String.join(", ", drops)));
+        for (JsonNode route : status.path("overridingRoutes")) {
+            out.println(
+                    "overridden: "
+                            + route.asText()
+                            + " (added by another program; wins over Sluice)");
+        }
+    }
+
+    private static String bytes(long count) {
+        if (count < 1024) {
+            return count + " B";
+        }
+        if (count < 1024 * 1024) {
+            return String.format("%.1f KiB", count / 1024.0);
+        }
+        if (count < 1024L * 1024 * 1024) {
+            return String.format("%.1f MiB", count / (1024.0 * 1024));
+        }
+        return String.format("%.2f GiB", count / (1024.0 * 1024 * 1024));
+    }
+}

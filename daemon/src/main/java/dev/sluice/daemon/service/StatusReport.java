@@ -1,0 +1,28 @@
+package dev.sluice.daemon.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code sluice status} reports (SPEC.md), in the JSON scripts read and the table people read.
+ *
+ * @param error the reason of the error state (or of giving up on reconciliation), else null
+ * @param trieRoutes prefixes in the forwarding trie
+ * @param kernelRoutes routes Sluice holds in its OS table
+ * @param counters data-plane counters by name (verdicts, bytes, ICMP errors sent, …)
+ * @param drops drops by reason (data plane, decoder and protocol core)
+ * @param overridingRoutes routes another program added to main that win over Sluice
+ */
+public record StatusReport(
+        String state,
+        String error,
+        String configFile,
+        String interfaceName,
+        String mode,
+        String strategy,
+        List<PeerStatus> peers,
+        int trieRoutes,
+        int kernelRoutes,
+        Map<String, Long> counters,
+        Map<String, Long> drops,
+        List<String> overridingRoutes) {}

@@ -1,0 +1,376 @@
+package dev.sluice.daemon.service;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.crypto.DropReason;
+import dev.sluice.crypto.TunnelSet;
+import dev.sluice.daemon.connection.Connection;
+import dev.sluice.daemon.dataplane.Counter;
+import dev.sluice.daemon.dataplane.DataPlaneCounters;
+import dev.sluice.daemon.dataplane.PeerRuntime;
+import dev.sluice.packet.DecodeResult;
+import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.policy.Classification;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connection lifecycle of {@code sluice daemon}, owned by one thread:
+ *
+ * <pre>
+ *   disconnected --connect--> connecting --first handshake--> connected
+ *        ^                        |  no handshake within HANDSHAKE_TIMEOUT, or open failed
+ *        |                        v
+ *        +------disconnect---- error  (disconnect works from every state)
+ * </pre>
+ *
+ * {@link #connect} and {@link #disconnect} are idempotent and return when the request has been
+ * taken (use {@link #awaitState} to wait). Connect attempts closer together than {@link
+ * #CONNECT_INTERVAL_MS} are merged. A jump of the wall clock against the monotonic clock (the
+ * machine slept) makes every peer re-handshake.
+ */
+public final class TunnelService implements AutoCloseable {
+    static final long HANDSHAKE_TIMEOUT_MS = 15_000;
+    static final long CONNECT_INTERVAL_MS = 2_000;
+    private static final long SLEEP_CHECK_MS = 5_000;
+    private static final long SLEEP_JUMP_MS = 10_000;
+    private static final Logger LOG = System.getLogger(TunnelService.class.getName());
+
+    /** Loads the configuration anew for each connect and reload. */
+    @FunctionalInterface
+    public interface ConfigSource {
+        /** The configuration, or an exception whose message names file, line and key. */
+        SluiceConfig load() throws Exception;
+    }
+
+    private final ConfigSource configs;
+    private final Path configFile;
+    private final Path stateDirectory;
+    private final ScheduledExecutorService lifecycle;
+    private volatile ServiceState state = ServiceState.DISCONNECTED;
+    private volatile String error;
+    private volatile Connection connection;
+    private long lastConnectMs = Long.MIN_VALUE / 2;
+    private long connectStartedMs;
+    private boolean connectQueued;
+    private ScheduledFuture<?> handshakeWatch;
+    private long lastWallMs = System.currentTimeMillis();
+    private long lastMonotonicMs = System.nanoTime() / 1_000_000;
+
+    public TunnelService(ConfigSource configs, Path configFile, Path stateDirectory) {
+        this.configs = configs;
+        this.configFile = configFile;
+        this.stateDirectory = stateDirectory;
+        this.lifecycle =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "sluice-lifecycle");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        lifecycle.scheduleWithFixedDelay(
+                this::detectSleep, SLEEP_CHECK_MS, SLEEP_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    public ServiceState state() {
+        return state;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** Brings the tunnel up (no-op when connecting or connected). */
+    public void connect() {
+        lifecycle.execute(this::startConnect);
+    }
+
+    /** Tears the tunnel down from any state; completes when everything is undone. */
+    public CompletableFuture<Void> disconnect() {
+        return CompletableFuture.runAsync(this::tearDown, lifecycle);
+    }
+
+    /** Waits until the state is one of {@code wanted} or {@code timeoutMs} passes. */
+    public ServiceState awaitState(long timeoutMs, ServiceState... wanted)
+            throws InterruptedException {
+        long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            ServiceState now = state;
+            for (ServiceState candidate : wanted) {
+                if (candidate == now) {
+                    return now;
+                }
+            }
+            if (System.currentTimeMillis() >= deadlineMs) {
+                return now;
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    private void startConnect() {
+        if (state == ServiceState.CONNECTING || state == ServiceState.CONNECTED) {
+            return;
+        }
+        long nowMs = System.currentTimeMillis();
+        long waitMs = lastConnectMs + CONNECT_INTERVAL_MS - nowMs;
+        if (waitMs > 0) {
+            if (!connectQueued) {
+                connectQueued = true;
+                lifecycle.schedule(
+                        () -> {
+                            connectQueued = false;
+                            startConnect();
+                        },
+                        waitMs,
+                        TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        lastConnectMs = nowMs;
+        move(ServiceState.CONNECTING, null);
+        SluiceConfig config;
+        try {
+            config = configs.load();
+            connection = Connection.open(config, stateDirectory);
+        } catch (Exception e) {
+            connection = null;
+            move(ServiceState.ERROR, e.getMessage());
+            return;
+        }
+        connectStartedMs = System.currentTimeMillis();
+        if (connection.peers().stream().noneMatch(peer -> peer.endpoint() != null)) {
+            move(ServiceState.CONNECTED, null); // a server: peers come to us
+            return;
+        }
+        handshakeWatch =
+                lifecycle.scheduleWithFixedDelay(
+                        this::watchHandshake, 50, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchHandshake() {
+        Connection current = connection;
+        if (state != ServiceState.CONNECTING || current == null) {
+            cancelWatch();
+            return;
+        }
+        if (current.peers().stream().anyMatch(peer -> peer.tunnel().lastHandshakeNs() != 0)) {
+            cancelWatch();
+            move(ServiceState.CONNECTED, null);
+            return;
+        }
+        if (System.currentTimeMillis() - connectStartedMs > HANDSHAKE_TIMEOUT_MS) {
+            cancelWatch();
+            List<String> peers = new ArrayList<>();
+            for (PeerRuntime peer : current.peers()) {
+                peers.add(peer.publicKey() + " at " + peer.endpoint());
+            }
+            String reason =
+                    "no handshake with "
+                            + String.join(", ", peers)
+                            + " within "
+                            + HANDSHAKE_TIMEOUT_MS / 1000
+                            + " s (is the endpoint reachable over UDP and the key right?)";
+            closeConnection();
+            move(ServiceState.ERROR, reason);
+        }
+    }
+
+    private void cancelWatch() {
+        if (handshakeWatch != null) {
+            handshakeWatch.cancel(false);
+            handshakeWatch = null;
+        }
+    }
+
+    private void tearDown() {
+        cancelWatch();
+        closeConnection();
+        move(ServiceState.DISCONNECTED, null);
+    }
+
+    private void closeConnection() {
+        Connection current = connection;
+        connection = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception e) {
+                LOG.log(Level.ERROR, "disconnect left entries behind: " + e.getMessage());
+            }
+        }
+    }
+
+    private void move(ServiceState next, String reason) {
+        ServiceState previous = state;
+        error = reason;
+        state = next;
+        if (previous != next || reason != null) {
+            LOG.log(
+                    next == ServiceState.ERROR ? Level.ERROR : Level.INFO,
+                    "state: "
+                            + previous.word()
+                            + " -> "
+                            + next.word()
+                            + (reason == null ? "" : ": " + reason));
+        }
+    }
+
+    private void detectSleep() {
+        long wallMs = System.currentTimeMillis();
+        long monotonicMs = System.nanoTime() / 1_000_000;
+        long jumpMs = (wallMs - lastWallMs) - (monotonicMs - lastMonotonicMs);
+        lastWallMs = wallMs;
+        lastMonotonicMs = monotonicMs;
+        Connection current = connection;
+        if (Math.abs(jumpMs) > SLEEP_JUMP_MS && current != null) {
+            current.rehandshake("wall clock jumped " + jumpMs / 1000 + " s (resumed from sleep?)");
+        }
+    }
+
+    /**
+     * Re-reads the configuration. Split changes apply without dropping the tunnel; interface or
+     * peer changes reconnect. An invalid configuration is refused and the running one stays.
+     *
+     * @return what happened, one sentence
+     */
+    public CompletableFuture<String> reload() {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    SluiceConfig next;
+                    try {
+                        next = configs.load();
+                    } catch (Exception e) {
+                        throw new IllegalArgumentException(
+                                "reload refused, the running configuration stays: "
+                                        + e.getMessage());
+                    }
+                    Connection current = connection;
+                    if (current == null) {
+                        return "configuration is valid; it applies at the next connect";
+                    }
+                    try {
+                        if (current.reload(next)) {
+                            return "reloaded without dropping the tunnel";
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException("reload failed: " + e.getMessage());
+                    }
+                    cancelWatch();
+                    closeConnection();
+                    move(ServiceState.DISCONNECTED, null);
+                    lastConnectMs = Long.MIN_VALUE / 2;
+                    startConnect();
+                    return "interface or peers changed: reconnected";
+                },
+                lifecycle);
+    }
+
+    /** Classifies against the live table; null when not connected. */
+    public List<Classification> classify(List<IpPrefix> addresses) {
+        Connection current = connection;
+        if (current == null) {
+            return null;
+        }
+        List<Classification> answers = new ArrayList<>();
+        for (IpPrefix address : addresses) {
+            answers.add(current.dataPlane().snapshot().policy().classify(address));
+        }
+        return answers;
+    }
+
+    /** The connection, or null when there is none (for metrics and the WireGuard API). */
+    public Connection connection() {
+        return connection;
+    }
+
+    public StatusReport status() {
+        Connection current = connection;
+        if (current == null) {
+            return new StatusReport(
+                    state.word(),
+                    error,
+                    configFile.toString(),
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    0,
+                    0,
+                    Map.of(),
+                    Map.of(),
+                    List.of());
+        }
+        SluiceConfig config = current.config();
+        long nowWallNs = System.currentTimeMillis() * 1_000_000L;
+        List<PeerStatus> peers = new ArrayList<>();
+        for (PeerRuntime peer : current.peers()) {
+            long last = peer.tunnel().lastHandshakeWallNs();
+            peers.add(
+                    new PeerStatus(
+                            peer.publicKey().toBase64(),
+                            peer.endpoint() == null ? null : endpointText(peer),
+                            last == 0 ? null : Math.max(0, (nowWallNs - last) / 1_000_000_000L),
+                            peer.tunnel().receivedBytes(),
+                            peer.tunnel().transmittedBytes()));
+        }
+        DataPlaneCounters counters = current.dataPlane().counters();
+        Map<String, Long> values = new LinkedHashMap<>();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (Counter counter : Counter.values()) {
+            (counter.isDrop() ? drops : values).put(counter.label(), counters.get(counter));
+        }
+        for (DecodeResult result : DecodeResult.values()) {
+            if (result != DecodeResult.OK) {
+                drops.put(
+                        "decode_" + result.name().toLowerCase(Locale.ROOT),
+                        counters.decodeDrops(result));
+            }
+        }
+        TunnelSet tunnels = current.tunnels();
+        for (DropReason reason : DropReason.values()) {
+            drops.put("protocol_" + reason.counterName(), tunnels.dropCount(reason));
+        }
+        String reconciliation = current.reconciliationFailure();
+        return new StatusReport(
+                state.word(),
+                error != null ? error : reconciliation,
+                configFile.toString(),
+                current.deviceName(),
+                config.split().mode().name().toLowerCase(Locale.ROOT),
+                config.split().strategy().name().toLowerCase(Locale.ROOT),
+                peers,
+                current.dataPlane().snapshot().policy().size(),
+                current.kernelRouteCount(),
+                values,
+                drops,
+                current.overridingRoutes());
+    }
+
+    private static String endpointText(PeerRuntime peer) {
+        java.net.InetSocketAddress endpoint = peer.endpoint();
+        String host = endpoint.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + endpoint.getPort();
+    }
+
+    /** Disconnects (undoing everything) and stops the lifecycle thread. */
+    @Override
+    public void close() {
+        try {
+            disconnect().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, "disconnect at shutdown failed: " + e.getMessage());
+        }
+        lifecycle.shutdownNow();
+    }
+}
