@@ -1,7 +1,6 @@
 package dev.sluice.daemon.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code --socket}: the daemon's control socket. */
@@ -17,14 +16,4 @@ final class SocketOptions {
             paramLabel = "PATH",
             description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path path = DEFAULT;
-
-    /** Reports that the daemon cannot be reached for {@code what} and returns exit code 3. */
-    int daemonUnreachable(CommandSpec spec, String what) {
-        spec.commandLine()
-                .getErr()
-                .println(
-                        "sluice: " + what + " needs the daemon, which is not reachable at " + path);
-        spec.commandLine().getErr().flush();
-        return ExitCodes.DAEMON_UNREACHABLE;
-    }
 }

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TunnelService implements AutoCloseable {
     static final long HANDSHAKE_TIMEOUT_MS = 15_000;
-    static final long CONNECT_INTERVAL_MS = 2_000;
+    static final long CONNECT_INTERVAL_MS = 250;
     private static final long SLEEP_CHECK_MS = 5_000;
     private static final long SLEEP_JUMP_MS = 10_000;
     private static final Logger LOG = System.getLogger(TunnelService.class.getName());

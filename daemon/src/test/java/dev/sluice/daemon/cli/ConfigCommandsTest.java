@@ -167,6 +167,6 @@ class ConfigCommandsTest {
     void classifyWithoutConfigShouldSayTheDaemonIsUnreachable() {
         Run run = run("10.0.0.1\n", "classify", "--socket", dir.resolve("none.sock").toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.DAEMON_UNREACHABLE);
-        assertThat(run.err()).contains("not reachable at " + dir.resolve("none.sock"));
+        assertThat(run.err()).contains("no Sluice daemon at " + dir.resolve("none.sock"));
     }
 }

@@ -131,6 +131,17 @@ class ReconciliationIT {
                                                                             + " 198.18.0.1")))
                             .as(sluice.log())
                             .isTrue();
+                    Launcher.Result status =
+                            Launcher.run(
+                                    "",
+                                    "status",
+                                    "--socket",
+                                    LabSluice.controlSocket(directory.resolve("client.log"))
+                                            .toString());
+                    assertThat(status.out())
+                            .as(status.err())
+                            .contains(
+                                    "overridden: table main unicast 10.60.32.0/24 via 198.18.0.1");
                     lab.exec(lab.client(), "ip", "route", "del", "10.60.32.0/24");
 
                     // Another VPN deleting the rule over and over: Sluice must give up, not loop.

@@ -75,7 +75,7 @@ class DaemonIT {
                                 directory.resolve("client.conf"),
                                 config(clientKey, server.publicKey(), 51820, ""));
                 Path state = directory.resolve("state");
-                socket = LabSluice.controlSocket(state);
+                socket = LabSluice.controlSocket(directory.resolve("daemon.log"));
                 LabSluice daemon =
                         LabSluice.startDaemon(
                                 lab,

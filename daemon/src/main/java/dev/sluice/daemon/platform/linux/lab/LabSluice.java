@@ -38,9 +38,11 @@ public final class LabSluice {
         return directory.resolve("state-" + ns);
     }
 
-    /** The control socket of the Sluice whose state directory is {@code stateDirectory}. */
-    public static Path controlSocket(Path stateDirectory) {
-        return stateDirectory.resolveSibling(stateDirectory.getFileName() + ".sock");
+    /** The control socket of the Sluice whose log is {@code log} (beside it, {@code .sock}). */
+    public static Path controlSocket(Path log) {
+        String name = log.getFileName().toString();
+        return log.resolveSibling(
+                (name.endsWith(".log") ? name.substring(0, name.length() - 4) : name) + ".sock");
     }
 
     /** Starts Sluice in {@code ns} without waiting. */
@@ -58,7 +60,7 @@ public final class LabSluice {
 
     /**
      * Starts {@code sluice daemon} (which connects only when told to, or with AutoConnect) in
-     * {@code ns}; its control socket is {@link #controlSocket} of the state directory.
+     * {@code ns}; its control socket is {@link #controlSocket} of the log.
      */
     public static LabSluice startDaemon(
             LabTopology lab, String ns, Path binary, Path config, Path log, Path stateDirectory)
@@ -88,7 +90,7 @@ public final class LabSluice {
                         "--state-dir",
                         stateDirectory.toString(),
                         "--socket",
-                        controlSocket(stateDirectory).toString());
+                        controlSocket(log).toString());
         return new LabSluice(process, log);
     }
 
