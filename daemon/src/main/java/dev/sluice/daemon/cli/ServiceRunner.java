@@ -11,6 +11,7 @@ import dev.sluice.daemon.lifecycle.StopSignals;
 import dev.sluice.daemon.logging.Logs;
 import dev.sluice.daemon.metrics.MetricsEndpoint;
 import dev.sluice.daemon.metrics.SluiceMetrics;
+import dev.sluice.daemon.platform.linux.SystemdNotify;
 import dev.sluice.daemon.service.ServiceState;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.daemon.uapi.WireGuardApiServer;
@@ -94,6 +95,7 @@ final class ServiceRunner {
             LOG.log(
                     Level.INFO,
                     "control socket " + control.path() + ", WireGuard API " + wireGuardApi.path());
+            SystemdNotify.ready("serving on " + control.path());
             if (connectNow || initial.iface().autoConnect()) {
                 service.connect();
                 if (connectNow && !awaitOpened(service)) {
@@ -103,6 +105,7 @@ final class ServiceRunner {
                 }
             }
             signals.await();
+            SystemdNotify.stopping();
         }
         return ExitCodes.OK;
     }

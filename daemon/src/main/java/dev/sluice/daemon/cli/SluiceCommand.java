@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
             RecoverCommand.class,
             LabCommand.class,
             CheckConfigCommand.class,
-            ClassifyCommand.class
+            ClassifyCommand.class,
+            GenkeyCommand.class,
+            PubkeyCommand.class,
+            CompletionCommand.class,
+            ManPageCommand.class
         })
 public final class SluiceCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -1,0 +1,95 @@
+package dev.sluice.daemon.cli;
+
+import dev.sluice.daemon.BuildInfo;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice manpage}: sluice(1) in roff, generated from the command tree (the same text as the
+ * commands' --help), for the .deb. Hidden: packagers use it, people read {@code man sluice}.
+ */
+@Command(name = "manpage", hidden = true, description = "Print the sluice(1) manual page (roff).")
+final class ManPageCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        CommandSpec root = spec.root();
+        out.println(
+                ".TH SLUICE 1 \""
+                        + LocalDate.now()
+                        + "\" \"sluice "
+                        + BuildInfo.version()
+                        + "\" \"Sluice manual\"");
+        out.println(".SH NAME");
+        out.println("sluice \\- split-tunnel VPN daemon speaking WireGuard");
+        out.println(".SH SYNOPSIS");
+        out.println(".B sluice");
+        out.println("\\fICOMMAND\\fR [\\fIOPTIONS\\fR]");
+        out.println(".SH DESCRIPTION");
+        for (String line : root.usageMessage().description()) {
+            out.println(escape(line));
+        }
+        out.println(".SH COMMANDS");
+        for (CommandLine sub : root.subcommands().values()) {
+            CommandSpec command = sub.getCommandSpec();
+            if (command.usageMessage().hidden()) {
+                continue;
+            }
+            out.println(".SS " + escape("sluice " + command.name()));
+            for (String line : command.usageMessage().description()) {
+                out.println(escape(line.strip()));
+            }
+            for (OptionSpec option : command.options()) {
+                if (option.hidden()
+                        || option.longestName().equals("--help")
+                        || option.longestName().equals("--version")) {
+                    continue;
+                }
+                out.println(".TP");
+                out.println(
+                        "\\fB"
+                                + escape(String.join(", ", option.names()))
+                                + "\\fR"
+                                + (option.typedValues().isEmpty() && !option.isOption()
+                                        ? ""
+                                        : label(option)));
+                out.println(
+                        escape(
+                                String.join(" ", option.description())
+                                        .replace(
+                                                "${DEFAULT-VALUE}",
+                                                String.valueOf(option.defaultValue()))));
+            }
+        }
+        out.println(".SH EXIT STATUS");
+        out.println(
+                "0 ok; 1 failure at run time; 2 usage or configuration error; 3 daemon not reachable.");
+        out.println(".SH FILES");
+        out.println(
+                "/etc/sluice/sluice.conf, /etc/sluice/managed.d/*.conf, /var/lib/sluice (journal and snapshot), /run/sluice/sluice.sock (control socket), /var/run/wireguard/<interface>.sock (WireGuard API).");
+        out.println(".SH SEE ALSO");
+        out.println("wg(8), ip(8), nft(8)");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String label(OptionSpec option) {
+        String label = option.paramLabel();
+        return option.arity().max() == 0 || label == null || label.isEmpty()
+                ? ""
+                : " \\fI" + escape(label) + "\\fR";
+    }
+
+    private static String escape(String text) {
+        String escaped = text.replace("\\", "\\\\").replace("-", "\\-");
+        return escaped.startsWith(".") || escaped.startsWith("'") ? "\\&" + escaped : escaped;
+    }
+}
