@@ -14,7 +14,11 @@ import picocli.CommandLine.Spec;
  * {@code sluice manpage}: sluice(1) in roff, generated from the command tree (the same text as the
  * commands' --help), for the .deb. Hidden: packagers use it, people read {@code man sluice}.
  */
-@Command(name = "manpage", hidden = true, description = "Print the sluice(1) manual page (roff).")
+@Command(
+        name = "manpage",
+        hidden = true,
+        mixinStandardHelpOptions = true,
+        description = "Print the sluice(1) manual page (roff).")
 final class ManPageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -60,6 +60,10 @@ public final class TunnelService implements AutoCloseable {
     private volatile ServiceState state = ServiceState.DISCONNECTED;
     private volatile String error;
     private volatile Connection connection;
+
+    /** A configuration set at run time ({@code wg set}), used instead of the file until reload. */
+    private volatile SluiceConfig runtimeOverride;
+
     private long lastConnectMs = Long.MIN_VALUE / 2;
     private long connectStartedMs;
     private boolean connectQueued;
@@ -141,7 +145,7 @@ public final class TunnelService implements AutoCloseable {
         move(ServiceState.CONNECTING, null);
         SluiceConfig config;
         try {
-            config = configs.load();
+            config = runtimeOverride != null ? runtimeOverride : configs.load();
             connection = Connection.open(config, stateDirectory);
         } catch (Exception e) {
             connection = null;
@@ -255,6 +259,7 @@ public final class TunnelService implements AutoCloseable {
                                 "reload refused, the running configuration stays: "
                                         + e.getMessage());
                     }
+                    runtimeOverride = null; // the file is the truth again
                     Connection current = connection;
                     if (current == null) {
                         return "configuration is valid; it applies at the next connect";
@@ -272,6 +277,27 @@ public final class TunnelService implements AutoCloseable {
                     lastConnectMs = Long.MIN_VALUE / 2;
                     startConnect();
                     return "interface or peers changed: reconnected";
+                },
+                lifecycle);
+    }
+
+    /**
+     * Applies a configuration changed at run time (keys, peers, allowed IPs through {@code wg
+     * set}): kept until the next reload from the file; a running connection is made again with it.
+     */
+    public CompletableFuture<Void> applyRuntime(SluiceConfig next) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    runtimeOverride = next;
+                    if (connection == null && state != ServiceState.CONNECTING) {
+                        return;
+                    }
+                    LOG.log(Level.INFO, "configuration changed at run time: reconnecting");
+                    cancelWatch();
+                    closeConnection();
+                    move(ServiceState.DISCONNECTED, null);
+                    lastConnectMs = Long.MIN_VALUE / 2;
+                    startConnect();
                 },
                 lifecycle);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.daemon.uapi;
 
+import dev.sluice.config.Endpoint;
 import dev.sluice.config.PeerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.daemon.connection.Connection;
@@ -14,14 +15,13 @@ import java.util.List;
 
 /**
  * Answers the text protocol: {@code get=1} describes the interface and its peers as wireguard-go
- * does; {@code set=1} changes a peer's endpoint (the one setting that applies live). Anything else
- * in a set gets {@code errno} EOPNOTSUPP (wg reports it) and changes nothing; while disconnected,
- * ENODEV.
+ * does; {@code set=1} changes keys, peers, allowed IPs, keepalives and endpoints ({@link
+ * SetRequest}). A malformed set gets EINVAL and changes nothing; managed keys EPERM; while
+ * disconnected, ENODEV.
  */
 final class WireGuardApi {
     static final int ENODEV = 19;
     static final int EINVAL = 22;
-    static final int EOPNOTSUPP = 95;
     private static final HexFormat HEX = HexFormat.of();
 
     private final TunnelService service;
@@ -91,80 +91,63 @@ final class WireGuardApi {
         return out.append("errno=0\n\n").toString();
     }
 
-    /** Validates the whole request first, then applies it: nothing half-applied. */
-    private static int set(Connection connection, List<String> lines) {
-        PeerRuntime selected = null;
-        java.util.Map<PeerRuntime, InetSocketAddress> endpoints = new java.util.LinkedHashMap<>();
-        for (String line : lines) {
-            int equals = line.indexOf('=');
-            if (equals <= 0) {
-                return EINVAL;
-            }
-            String key = line.substring(0, equals);
-            String value = line.substring(equals + 1);
-            switch (key) {
-                case "public_key" -> {
-                    selected = null;
-                    for (PeerRuntime peer : connection.peers()) {
-                        if (HEX.formatHex(peer.publicKey().bytes()).equals(value)) {
-                            selected = peer;
-                        }
-                    }
-                    if (selected == null) {
-                        return EOPNOTSUPP; // adding peers at run time: not supported
-                    }
-                }
-                case "endpoint" -> {
-                    if (selected == null) {
-                        return EINVAL;
-                    }
-                    InetSocketAddress endpoint = parseEndpoint(value);
-                    if (endpoint == null) {
-                        return EINVAL;
-                    }
-                    endpoints.put(selected, endpoint);
-                }
-                case "replace_allowed_ips", "update_only" -> {
-                    if (selected == null) {
-                        return EINVAL;
-                    }
-                }
-                default -> {
-                    return EOPNOTSUPP;
+    /**
+     * Validates the whole request first ({@link SetRequest}), then applies it: endpoint changes
+     * live, anything else (keys, peers, allowed IPs) by making the connection again with the new
+     * configuration, which stays until the next reload from the file.
+     */
+    private int set(Connection connection, List<String> lines) {
+        SluiceConfig current = connection.config();
+        SetRequest.Outcome outcome = SetRequest.apply(current, lines);
+        if (outcome.errno() != 0) {
+            return outcome.errno();
+        }
+        SluiceConfig next = outcome.config();
+        if (onlyEndpointsDiffer(current, next)) {
+            for (int i = 0; i < next.peers().size(); i++) {
+                Endpoint endpoint = next.peers().get(i).endpoint();
+                if (endpoint != null && !endpoint.equals(current.peers().get(i).endpoint())) {
+                    connection
+                            .peers()
+                            .get(i)
+                            .updateEndpoint(
+                                    new InetSocketAddress(
+                                            literal(endpoint.host()), endpoint.port()));
                 }
             }
-        }
-        endpoints.forEach(PeerRuntime::updateEndpoint);
-        return 0;
-    }
-
-    private static InetSocketAddress parseEndpoint(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+            return 0;
         }
         try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 1 || port > 65535 || !isLiteral(host)) {
-                return null;
-            }
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (NumberFormatException | UnknownHostException e) {
-            return null;
+            service.applyRuntime(next).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return 0;
+        } catch (Exception e) {
+            return EINVAL;
         }
     }
 
-    /** Address literals only: the API never resolves names. */
-    private static boolean isLiteral(String host) {
-        try {
-            IpPrefix.parseAddress(host);
-            return true;
-        } catch (IllegalArgumentException e) {
+    private static boolean onlyEndpointsDiffer(SluiceConfig current, SluiceConfig next) {
+        if (!current.iface().equals(next.iface())
+                || current.peers().size() != next.peers().size()) {
             return false;
+        }
+        for (int i = 0; i < current.peers().size(); i++) {
+            PeerConfig a = current.peers().get(i);
+            PeerConfig b = next.peers().get(i);
+            if (!a.publicKey().equals(b.publicKey())
+                    || !java.util.Objects.equals(a.presharedKey(), b.presharedKey())
+                    || !a.allowedIps().equals(b.allowedIps())
+                    || !a.persistentKeepalive().equals(b.persistentKeepalive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InetAddress literal(String host) {
+        try {
+            return InetAddress.getByName(host); // a literal: SetRequest checked it
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(host, e);
         }
     }
 }
