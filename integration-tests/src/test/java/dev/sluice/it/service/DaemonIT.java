@@ -2,17 +2,17 @@ package dev.sluice.it.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.crypto.PrivateKey;
 import dev.sluice.daemon.platform.linux.lab.LabPeer;
 import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.cli.Launcher;
 import dev.sluice.it.dataplane.NetworkState;
+import dev.sluice.it.dataplane.WireGuardGoLab;
 import dev.sluice.testkit.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,22 +30,14 @@ class DaemonIT {
         Privileged.requireTool("setpriv", "runs the CLI as an unprivileged user");
     }
 
-    private String config(PrivateKey key, String serverKey, int port, String extra) {
-        return String.join(
-                "\n",
-                "[Interface]",
-                "PrivateKey = " + key.toBase64(),
-                "Address = 10.66.0.2/32, fd66::2/128",
-                "",
-                "[Peer]",
-                "PublicKey = " + serverKey,
-                "Endpoint = 198.18.1.2:" + port,
-                "AllowedIPs = 10.0.0.0/8, 198.19.0.0/16, fd00::/8",
-                "",
-                "[Split]",
-                "Mode = include",
-                "Tunnel = 10.60.0.0/16" + extra,
-                "");
+    private WireGuardGoLab fixture;
+
+    private String config(int port, String extraTunnel) {
+        return fixture.clientConfig(
+                port,
+                "10.0.0.0/8, 198.19.0.0/16, fd00::/8",
+                List.of(),
+                List.of("Mode = include", "Tunnel = 10.60.0.0/16" + extraTunnel));
     }
 
     private Launcher.Result cli(String stdin, String... args) throws Exception {
@@ -58,112 +50,99 @@ class DaemonIT {
 
     @Test
     void anOperatorShouldDriveTheDaemonThroughTheControlSocketAndWg() throws Exception {
-        try (LabTopology lab = LabTopology.create("sld" + ProcessHandle.current().pid() % 10_000)) {
-            String before = NetworkState.capture(lab, lab.client());
-            SecureRandom random = new SecureRandom();
-            PrivateKey clientKey = PrivateKey.generate(random);
-            try (LabPeer server =
-                    LabPeer.start(
-                            LabPeer.Kind.WIREGUARD_GO,
+        try (WireGuardGoLab started =
+                WireGuardGoLab.start("sld" + ProcessHandle.current().pid() % 10_000, directory)) {
+            fixture = started;
+            LabTopology lab = fixture.topology();
+            String before = fixture.clientStateBefore();
+            LabPeer server = fixture.server();
+            Path config = fixture.writeClientConfig(config(51820, ""));
+            Path state = directory.resolve("state");
+            socket = LabSluice.controlSocket(directory.resolve("daemon.log"));
+            LabSluice daemon =
+                    LabSluice.startDaemon(
                             lab,
+                            lab.client(),
                             Launcher.binary(),
-                            PrivateKey.generate(random),
-                            clientKey.publicKey().toBase64(),
-                            directory)) {
-                Path config =
-                        LabPeer.secretFile(
-                                directory.resolve("client.conf"),
-                                config(clientKey, server.publicKey(), 51820, ""));
-                Path state = directory.resolve("state");
-                socket = LabSluice.controlSocket(directory.resolve("daemon.log"));
-                LabSluice daemon =
-                        LabSluice.startDaemon(
-                                lab,
-                                lab.client(),
-                                Launcher.binary(),
-                                config,
-                                directory.resolve("daemon.log"),
-                                state);
-                try {
-                    for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-                        Thread.sleep(50);
-                    }
-                    assertThat(cli("", "status").out())
-                            .as(daemon.log())
-                            .contains("state:      disconnected");
-
-                    Launcher.Result connect = cli("", "connect", "--wait", "20");
-                    assertThat(connect.exitCode()).as(connect.err() + daemon.log()).isZero();
-                    assertThat(connect.out()).contains("connected");
-                    assertThat(cli("", "connect").exitCode()).as("idempotent").isZero();
-
-                    Launcher.Result status = cli("", "status", "--json");
-                    assertThat(status.out())
-                            .contains(
-                                    "\"state\":\"connected\"",
-                                    "\"interfaceName\":\"sluice0\"",
-                                    server.publicKey());
-                    Launcher.Result classify = cli("10.60.32.10\n198.19.0.10\n", "classify");
-                    assertThat(classify.out())
-                            .contains("10.60.32.10 tunnel 10.60.0.0/16 " + server.publicKey())
-                            .contains("198.19.0.10 bypass - -");
-
-                    String dump = lab.exec(lab.client(), "wg", "show", "sluice0", "dump");
-                    assertThat(dump)
-                            .contains(
-                                    server.publicKey()
-                                            + "\t(none)\t198.18.1.2:51820\t10.0.0.0/8,198.19.0.0/16,fd00::/8");
-                    assertThat(lab.exec(lab.client(), "wg", "show", "sluice0", "latest-handshakes"))
-                            .doesNotContain("\t0\n");
-                    assertThat(cli("", "metrics").out())
-                            .contains(
-                                    "sluice_handshakes_total{event=\"completed\"} 1.0",
-                                    "sluice_state{state=\"connected\"} 1.0");
-
-                    // Reload: the split list changes, the tunnel stays (no new handshake needed).
-                    Files.writeString(
                             config,
-                            config(clientKey, server.publicKey(), 51820, ", 198.19.0.0/24"));
-                    Launcher.Result reload = cli("", "reload");
-                    assertThat(reload.out() + reload.err())
-                            .contains("reloaded without dropping the tunnel");
-                    assertThat(cli("198.19.0.10\n", "classify").out())
-                            .contains("198.19.0.10 tunnel 198.19.0.0/24");
-                    Files.writeString(config, "[Interface]\nPrivateKey = nonsense\n");
-                    Launcher.Result refused = cli("", "reload");
-                    assertThat(refused.exitCode()).isEqualTo(1);
-                    assertThat(refused.err())
-                            .contains("reload refused, the running configuration stays");
-                    assertThat(cli("198.19.0.10\n", "classify").out())
-                            .contains("198.19.0.10 tunnel 198.19.0.0/24");
-
-                    // Only root, the daemon's user and group sluice may talk to the daemon.
-                    // (The socket opened to everyone, so that only the credentials check stops it.)
-                    Files.setPosixFilePermissions(
-                            directory, PosixFilePermissions.fromString("rwx--x--x"));
-                    Files.setPosixFilePermissions(
-                            socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-                    Launcher.Result stranger =
-                            Launcher.runAs("65534", "", "status", "--socket", socket.toString());
-                    assertThat(stranger.exitCode()).isEqualTo(1);
-                    assertThat(stranger.err()).contains("permission denied: user nobody");
-
-                    Launcher.Result disconnect = cli("", "disconnect");
-                    assertThat(disconnect.out()).contains("disconnected");
-                    assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
-
-                    // A peer that never answers: the error state with the reason, not a hang.
-                    Files.writeString(config, config(clientKey, server.publicKey(), 51999, ""));
-                    Launcher.Result unreachable = cli("", "connect", "--wait", "40");
-                    assertThat(unreachable.exitCode()).isEqualTo(1);
-                    assertThat(unreachable.out())
-                            .contains("error: no handshake with", "198.18.1.2:51999");
-                    assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
-                } finally {
-                    assertThat(daemon.stop()).as(daemon.log()).isZero();
+                            directory.resolve("daemon.log"),
+                            state);
+            try {
+                for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+                    Thread.sleep(50);
                 }
-                assertThat(Files.exists(socket)).as("control socket removed").isFalse();
+                assertThat(cli("", "status").out())
+                        .as(daemon.log())
+                        .contains("state:      disconnected");
+
+                Launcher.Result connect = cli("", "connect", "--wait", "20");
+                assertThat(connect.exitCode()).as(connect.err() + daemon.log()).isZero();
+                assertThat(connect.out()).contains("connected");
+                assertThat(cli("", "connect").exitCode()).as("idempotent").isZero();
+
+                Launcher.Result status = cli("", "status", "--json");
+                assertThat(status.out())
+                        .contains(
+                                "\"state\":\"connected\"",
+                                "\"interfaceName\":\"sluice0\"",
+                                server.publicKey());
+                Launcher.Result classify = cli("10.60.32.10\n198.19.0.10\n", "classify");
+                assertThat(classify.out())
+                        .contains("10.60.32.10 tunnel 10.60.0.0/16 " + server.publicKey())
+                        .contains("198.19.0.10 bypass - -");
+
+                String dump = lab.exec(lab.client(), "wg", "show", "sluice0", "dump");
+                assertThat(dump)
+                        .contains(
+                                server.publicKey()
+                                        + "\t(none)\t198.18.1.2:51820\t10.0.0.0/8,198.19.0.0/16,fd00::/8");
+                assertThat(lab.exec(lab.client(), "wg", "show", "sluice0", "latest-handshakes"))
+                        .doesNotContain("\t0\n");
+                assertThat(cli("", "metrics").out())
+                        .contains(
+                                "sluice_handshakes_total{event=\"completed\"} 1.0",
+                                "sluice_state{state=\"connected\"} 1.0");
+
+                // Reload: the split list changes, the tunnel stays (no new handshake needed).
+                Files.writeString(config, config(51820, ", 198.19.0.0/24"));
+                Launcher.Result reload = cli("", "reload");
+                assertThat(reload.out() + reload.err())
+                        .contains("reloaded without dropping the tunnel");
+                assertThat(cli("198.19.0.10\n", "classify").out())
+                        .contains("198.19.0.10 tunnel 198.19.0.0/24");
+                Files.writeString(config, "[Interface]\nPrivateKey = nonsense\n");
+                Launcher.Result refused = cli("", "reload");
+                assertThat(refused.exitCode()).isEqualTo(1);
+                assertThat(refused.err())
+                        .contains("reload refused, the running configuration stays");
+                assertThat(cli("198.19.0.10\n", "classify").out())
+                        .contains("198.19.0.10 tunnel 198.19.0.0/24");
+
+                // Only root, the daemon's user and group sluice may talk to the daemon.
+                // (The socket opened to everyone, so that only the credentials check stops it.)
+                Files.setPosixFilePermissions(
+                        directory, PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+                Launcher.Result stranger =
+                        Launcher.runAs("65534", "", "status", "--socket", socket.toString());
+                assertThat(stranger.exitCode()).isEqualTo(1);
+                assertThat(stranger.err()).contains("permission denied: user nobody");
+
+                Launcher.Result disconnect = cli("", "disconnect");
+                assertThat(disconnect.out()).contains("disconnected");
+                assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
+
+                // A peer that never answers: the error state with the reason, not a hang.
+                Files.writeString(config, config(51999, ""));
+                Launcher.Result unreachable = cli("", "connect", "--wait", "40");
+                assertThat(unreachable.exitCode()).isEqualTo(1);
+                assertThat(unreachable.out())
+                        .contains("error: no handshake with", "198.18.1.2:51999");
+                assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
+            } finally {
+                assertThat(daemon.stop()).as(daemon.log()).isZero();
             }
+            assertThat(Files.exists(socket)).as("control socket removed").isFalse();
             assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
         }
     }

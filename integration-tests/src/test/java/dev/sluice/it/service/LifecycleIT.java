@@ -3,7 +3,6 @@ package dev.sluice.it.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.crypto.PrivateKey;
 import dev.sluice.daemon.control.ControlClient;
 import dev.sluice.daemon.control.ControlProtocol;
 import dev.sluice.daemon.control.ControlReply;
@@ -13,6 +12,7 @@ import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.cli.Launcher;
 import dev.sluice.it.dataplane.NetworkState;
+import dev.sluice.it.dataplane.WireGuardGoLab;
 import dev.sluice.testkit.Privileged;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -22,7 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -60,20 +60,14 @@ class LifecycleIT {
         return reply.result();
     }
 
-    private static String config(PrivateKey key, String serverKey, int port, String tunnel) {
-        return String.join(
-                "\n",
-                "[Interface]",
-                "PrivateKey = " + key.toBase64(),
-                "Address = 10.66.0.2/32, fd66::2/128",
-                "[Peer]",
-                "PublicKey = " + serverKey,
-                "Endpoint = 198.18.1.2:" + port,
-                "AllowedIPs = 10.0.0.0/8, fd00::/8",
-                "[Split]",
-                "Mode = include",
-                "Tunnel = " + tunnel,
-                "");
+    private WireGuardGoLab fixture;
+
+    private String config(int port, String tunnel) {
+        return fixture.clientConfig(
+                port,
+                "10.0.0.0/8, fd00::/8",
+                List.of(),
+                List.of("Mode = include", "Tunnel = " + tunnel));
     }
 
     private static long count(String pattern, String text) {
@@ -95,189 +89,165 @@ class LifecycleIT {
 
     @Test
     void theDaemonShouldSurviveRepetitionReloadsSilentPeersAndGarbage() throws Exception {
-        try (LabTopology lab = LabTopology.create("sll" + ProcessHandle.current().pid() % 10_000)) {
-            String before = NetworkState.capture(lab, lab.client());
-            SecureRandom random = new SecureRandom();
-            PrivateKey clientKey = PrivateKey.generate(random);
-            try (LabPeer server =
-                    LabPeer.start(
-                            LabPeer.Kind.WIREGUARD_GO,
+        try (WireGuardGoLab started =
+                WireGuardGoLab.start("sll" + ProcessHandle.current().pid() % 10_000, directory)) {
+            fixture = started;
+            LabTopology lab = fixture.topology();
+            String before = fixture.clientStateBefore();
+            LabPeer server = fixture.server();
+            Path config = fixture.writeClientConfig(config(51999, "10.60.0.0/16"));
+            Path state = directory.resolve("state");
+            socket = LabSluice.controlSocket(directory.resolve("daemon.log"));
+            LabSluice daemon =
+                    LabSluice.startDaemon(
                             lab,
+                            lab.client(),
                             Launcher.binary(),
-                            PrivateKey.generate(random),
-                            clientKey.publicKey().toBase64(),
-                            directory)) {
-                Path config =
-                        LabPeer.secretFile(
-                                directory.resolve("client.conf"),
-                                config(clientKey, server.publicKey(), 51999, "10.60.0.0/16"));
-                Path state = directory.resolve("state");
-                socket = LabSluice.controlSocket(directory.resolve("daemon.log"));
-                LabSluice daemon =
-                        LabSluice.startDaemon(
-                                lab,
-                                lab.client(),
-                                Launcher.binary(),
-                                config,
-                                directory.resolve("daemon.log"),
-                                state);
-                try {
-                    for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-                        Thread.sleep(50);
-                    }
-                    // Disconnect while connecting to an endpoint nobody answers on.
-                    request("connect", null);
-                    Thread.sleep(500);
-                    assertThat(request("status", null).path("state").asText())
-                            .isEqualTo("connecting");
-                    assertThat(request("disconnect", null).path("state").asText())
-                            .isEqualTo("disconnected");
-                    assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
+                            config,
+                            directory.resolve("daemon.log"),
+                            state);
+            try {
+                for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+                    Thread.sleep(50);
+                }
+                // Disconnect while connecting to an endpoint nobody answers on.
+                request("connect", null);
+                Thread.sleep(500);
+                assertThat(request("status", null).path("state").asText()).isEqualTo("connecting");
+                assertThat(request("disconnect", null).path("state").asText())
+                        .isEqualTo("disconnected");
+                assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
 
-                    Files.writeString(
-                            config, config(clientKey, server.publicKey(), 51820, "10.60.0.0/16"));
-                    for (int i = 0; i < 3; i++) {
-                        assertThat(request("connect", 20).path("state").asText())
-                                .isEqualTo("connected");
-                        request("disconnect", null);
-                    }
-                    long descriptors = openDescriptors(daemon.pid());
-                    long threads = threads(daemon.pid());
-                    for (int i = 0; i < 100; i++) {
-                        JsonNode connected = request("connect", 20);
-                        assertThat(connected.path("state").asText())
-                                .as("cycle " + i + ": " + connected)
-                                .isEqualTo("connected");
-                        assertThat(request("disconnect", null).path("state").asText())
-                                .isEqualTo("disconnected");
-                    }
-                    assertThat(openDescriptors(daemon.pid()))
-                            .as("open descriptors after 100 cycles")
-                            .isLessThanOrEqualTo(descriptors + 3);
-                    assertThat(threads(daemon.pid()))
-                            .as("threads after 100 cycles")
-                            .isLessThanOrEqualTo(threads + 3);
-                    assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
-
-                    // A reload to the 850-prefix list while a transfer runs: no interruption.
+                Files.writeString(config, config(51820, "10.60.0.0/16"));
+                for (int i = 0; i < 3; i++) {
                     assertThat(request("connect", 20).path("state").asText())
                             .isEqualTo("connected");
-                    Path iperfServerLog = directory.resolve("iperf3-server.log");
-                    Process iperfServer =
-                            lab.start(
-                                    lab.corp(),
-                                    Map.of(),
-                                    iperfServerLog,
-                                    "iperf3",
-                                    "-s",
-                                    "-1",
-                                    "-p",
-                                    "5201");
-                    Thread.sleep(500);
-                    Path iperfLog = directory.resolve("iperf3-client.log");
-                    Process transfer =
-                            lab.start(
-                                    lab.client(),
-                                    Map.of(),
-                                    iperfLog,
-                                    "iperf3",
-                                    "-c",
-                                    LabTopology.CORP_HOST,
-                                    "-p",
-                                    "5201",
-                                    "-t",
-                                    "6",
-                                    "-i",
-                                    "0.5",
-                                    "-f",
-                                    "m");
-                    Thread.sleep(2_000);
-                    Path corp850 =
-                            Path.of(
-                                            System.getProperty("sluice.repo.root", ".."),
-                                            "fixtures",
-                                            "corp-850.cidrs")
-                                    .toAbsolutePath();
-                    Files.writeString(
-                            config, config(clientKey, server.publicKey(), 51820, "@" + corp850));
-                    assertThat(request("reload", null).path("message").asText())
-                            .isEqualTo("reloaded without dropping the tunnel");
-                    assertThat(transfer.waitFor() == 0 || transfer.exitValue() == 0).isTrue();
-                    iperfServer.waitFor();
-                    String intervals = Files.readString(iperfLog);
-                    assertThat(intervals)
-                            .as(intervals)
-                            .contains("receiver")
-                            .doesNotContain(" 0.00 Mbits/sec");
-                    assertThat(request("status", null).path("trieRoutes").asInt())
-                            .isGreaterThan(800);
-
-                    // wg show dump against status.
-                    JsonNode status = request("status", null);
-                    JsonNode peer = status.path("peers").get(0);
-                    String dump = lab.exec(lab.client(), "wg", "show", "sluice0", "dump");
-                    String[] peerLine = dump.lines().skip(1).findFirst().orElseThrow().split("\t");
-                    assertThat(peerLine[0]).isEqualTo(peer.path("publicKey").asText());
-                    assertThat(peerLine[2]).isEqualTo(peer.path("endpoint").asText());
-                    long handshake = Long.parseLong(peerLine[4]);
-                    assertThat(System.currentTimeMillis() / 1000 - handshake)
-                            .isBetween(
-                                    peer.path("latestHandshakeAgeSeconds").asLong() - 2,
-                                    peer.path("latestHandshakeAgeSeconds").asLong() + 2);
-                    assertThat(Long.parseLong(peerLine[5]))
-                            .as("rx bytes")
-                            .isGreaterThanOrEqualTo(peer.path("receivedBytes").asLong());
-                    assertThat(Long.parseLong(peerLine[6]))
-                            .as("tx bytes")
-                            .isGreaterThanOrEqualTo(peer.path("transmittedBytes").asLong());
-
-                    // The peer stops answering: status keeps reporting, the handshake ages.
-                    lab.exec(
-                            lab.server(),
-                            "nft",
-                            "add table inet mute; add chain inet mute in { type filter hook input priority 0; }; add rule inet mute in udp dport 51820 drop");
-                    long ageBefore =
-                            request("status", null)
-                                    .path("peers")
-                                    .get(0)
-                                    .path("latestHandshakeAgeSeconds")
-                                    .asLong();
-                    Thread.sleep(3_000);
-                    lab.tryExec(lab.client(), "ping", "-c", "1", "-W", "1", LabTopology.CORP_HOST);
-                    JsonNode silent = request("status", null);
-                    assertThat(silent.path("state").asText()).isEqualTo("connected");
-                    assertThat(
-                                    silent.path("peers")
-                                            .get(0)
-                                            .path("latestHandshakeAgeSeconds")
-                                            .asLong())
-                            .isGreaterThanOrEqualTo(ageBefore + 3);
-                    lab.exec(lab.server(), "nft", "delete table inet mute");
-
-                    // Garbage on the socket: the daemon answers or hangs up, and keeps working.
-                    Random noise = new Random(7);
-                    for (int i = 0; i < 200; i++) {
-                        try (SocketChannel channel =
-                                SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                            channel.connect(UnixDomainSocketAddress.of(socket));
-                            OutputStream out = Channels.newOutputStream(channel);
-                            byte[] bytes = new byte[noise.nextInt(i % 50 == 0 ? 100_000 : 600)];
-                            noise.nextBytes(bytes);
-                            out.write(bytes);
-                            out.write(
-                                    i % 2 == 0
-                                            ? "\n".getBytes(StandardCharsets.UTF_8)
-                                            : new byte[0]);
-                            out.flush();
-                        } catch (java.io.IOException reset) {
-                            // A hang-up on an oversized line is an answer too.
-                        }
-                    }
-                    assertThat(request("status", null).path("state").asText())
-                            .isEqualTo("connected");
-                } finally {
-                    assertThat(daemon.stop()).as(daemon.log()).isZero();
+                    request("disconnect", null);
                 }
+                long descriptors = openDescriptors(daemon.pid());
+                long threads = threads(daemon.pid());
+                for (int i = 0; i < 100; i++) {
+                    JsonNode connected = request("connect", 20);
+                    assertThat(connected.path("state").asText())
+                            .as("cycle " + i + ": " + connected)
+                            .isEqualTo("connected");
+                    assertThat(request("disconnect", null).path("state").asText())
+                            .isEqualTo("disconnected");
+                }
+                assertThat(openDescriptors(daemon.pid()))
+                        .as("open descriptors after 100 cycles")
+                        .isLessThanOrEqualTo(descriptors + 3);
+                assertThat(threads(daemon.pid()))
+                        .as("threads after 100 cycles")
+                        .isLessThanOrEqualTo(threads + 3);
+                assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
+
+                // A reload to the 850-prefix list while a transfer runs: no interruption.
+                assertThat(request("connect", 20).path("state").asText()).isEqualTo("connected");
+                Path iperfServerLog = directory.resolve("iperf3-server.log");
+                Process iperfServer =
+                        lab.start(
+                                lab.corp(),
+                                Map.of(),
+                                iperfServerLog,
+                                "iperf3",
+                                "-s",
+                                "-1",
+                                "-p",
+                                "5201");
+                Thread.sleep(500);
+                Path iperfLog = directory.resolve("iperf3-client.log");
+                Process transfer =
+                        lab.start(
+                                lab.client(),
+                                Map.of(),
+                                iperfLog,
+                                "iperf3",
+                                "-c",
+                                LabTopology.CORP_HOST,
+                                "-p",
+                                "5201",
+                                "-t",
+                                "6",
+                                "-i",
+                                "0.5",
+                                "-f",
+                                "m");
+                Thread.sleep(2_000);
+                Path corp850 =
+                        Path.of(
+                                        System.getProperty("sluice.repo.root", ".."),
+                                        "fixtures",
+                                        "corp-850.cidrs")
+                                .toAbsolutePath();
+                Files.writeString(config, config(51820, "@" + corp850));
+                assertThat(request("reload", null).path("message").asText())
+                        .isEqualTo("reloaded without dropping the tunnel");
+                assertThat(transfer.waitFor() == 0 || transfer.exitValue() == 0).isTrue();
+                iperfServer.waitFor();
+                String intervals = Files.readString(iperfLog);
+                assertThat(intervals)
+                        .as(intervals)
+                        .contains("receiver")
+                        .doesNotContain(" 0.00 Mbits/sec");
+                assertThat(request("status", null).path("trieRoutes").asInt()).isGreaterThan(800);
+
+                // wg show dump against status.
+                JsonNode status = request("status", null);
+                JsonNode peer = status.path("peers").get(0);
+                String dump = lab.exec(lab.client(), "wg", "show", "sluice0", "dump");
+                String[] peerLine = dump.lines().skip(1).findFirst().orElseThrow().split("\t");
+                assertThat(peerLine[0]).isEqualTo(peer.path("publicKey").asText());
+                assertThat(peerLine[2]).isEqualTo(peer.path("endpoint").asText());
+                long handshake = Long.parseLong(peerLine[4]);
+                assertThat(System.currentTimeMillis() / 1000 - handshake)
+                        .isBetween(
+                                peer.path("latestHandshakeAgeSeconds").asLong() - 2,
+                                peer.path("latestHandshakeAgeSeconds").asLong() + 2);
+                assertThat(Long.parseLong(peerLine[5]))
+                        .as("rx bytes")
+                        .isGreaterThanOrEqualTo(peer.path("receivedBytes").asLong());
+                assertThat(Long.parseLong(peerLine[6]))
+                        .as("tx bytes")
+                        .isGreaterThanOrEqualTo(peer.path("transmittedBytes").asLong());
+
+                // The peer stops answering: status keeps reporting, the handshake ages.
+                lab.exec(
+                        lab.server(),
+                        "nft",
+                        "add table inet mute; add chain inet mute in { type filter hook input priority 0; }; add rule inet mute in udp dport 51820 drop");
+                long ageBefore =
+                        request("status", null)
+                                .path("peers")
+                                .get(0)
+                                .path("latestHandshakeAgeSeconds")
+                                .asLong();
+                Thread.sleep(3_000);
+                lab.tryExec(lab.client(), "ping", "-c", "1", "-W", "1", LabTopology.CORP_HOST);
+                JsonNode silent = request("status", null);
+                assertThat(silent.path("state").asText()).isEqualTo("connected");
+                assertThat(silent.path("peers").get(0).path("latestHandshakeAgeSeconds").asLong())
+                        .isGreaterThanOrEqualTo(ageBefore + 3);
+                lab.exec(lab.server(), "nft", "delete table inet mute");
+
+                // Garbage on the socket: the daemon answers or hangs up, and keeps working.
+                Random noise = new Random(7);
+                for (int i = 0; i < 200; i++) {
+                    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        channel.connect(UnixDomainSocketAddress.of(socket));
+                        OutputStream out = Channels.newOutputStream(channel);
+                        byte[] bytes = new byte[noise.nextInt(i % 50 == 0 ? 100_000 : 600)];
+                        noise.nextBytes(bytes);
+                        out.write(bytes);
+                        out.write(i % 2 == 0 ? "\n".getBytes(StandardCharsets.UTF_8) : new byte[0]);
+                        out.flush();
+                    } catch (java.io.IOException reset) {
+                        // A hang-up on an oversized line is an answer too.
+                    }
+                }
+                assertThat(request("status", null).path("state").asText()).isEqualTo("connected");
+            } finally {
+                assertThat(daemon.stop()).as(daemon.log()).isZero();
             }
             assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
         }
