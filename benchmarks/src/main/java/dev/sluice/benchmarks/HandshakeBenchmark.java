@@ -20,14 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Handshakes per second on one core.
- *
- * <ul>
- *   <li>{@code complete}: both sides in this thread: initiation created, consumed and answered,
- *       response consumed and the confirming keepalive consumed (8 X25519 operations).
- *   <li>{@code responder}: a server's share: consume an initiation and create the response (4
- *       X25519 operations), with initiations prepared in setup.
- * </ul>
+ * Handshakes per second on one core: {@code complete} runs both sides in this thread (initiation
+ * created, consumed and answered, response consumed and the confirming keepalive consumed: 8 X25519
+ * operations). A server's share is about half of it.
  *
  * <p>Time is simulated (advanced past the per-peer initiation flood limit each round).
  */
