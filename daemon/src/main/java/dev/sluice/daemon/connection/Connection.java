@@ -366,6 +366,11 @@ public final class Connection implements AutoCloseable {
         return true;
     }
 
+    /** Changes to routes, rules, firewall and sysctls applied by this connection so far. */
+    public long routeOperations() {
+        return routes.operationsApplied();
+    }
+
     /** Routes Sluice holds in its OS table now. */
     public int kernelRouteCount() {
         return routes.current().routes().size();

@@ -93,6 +93,11 @@ public final class SluiceMetrics {
                 "Handshake messages and outcomes",
                 Tags.of("event", "failed"),
                 c -> c.tunnels().handshakesFailed());
+        counter(
+                "sluice_route_operations",
+                "Changes to routes, rules, firewall and sysctls applied",
+                Tags.empty(),
+                Connection::routeOperations);
         gauge(
                 "sluice_trie_prefixes",
                 "Prefixes in the forwarding trie",

@@ -68,8 +68,9 @@ public final class TunnelService implements AutoCloseable {
     private long connectStartedMs;
     private boolean connectQueued;
     private ScheduledFuture<?> handshakeWatch;
-    private long lastWallMs = System.currentTimeMillis();
-    private long lastMonotonicMs = System.nanoTime() / 1_000_000;
+    private final ClockJumpDetector clockJumps =
+            new ClockJumpDetector(
+                    SLEEP_JUMP_MS, System.currentTimeMillis(), System.nanoTime() / 1_000_000);
 
     public TunnelService(ConfigSource configs, Path configFile, Path stateDirectory) {
         this.configs = configs;
@@ -231,13 +232,9 @@ public final class TunnelService implements AutoCloseable {
     }
 
     private void detectSleep() {
-        long wallMs = System.currentTimeMillis();
-        long monotonicMs = System.nanoTime() / 1_000_000;
-        long jumpMs = (wallMs - lastWallMs) - (monotonicMs - lastMonotonicMs);
-        lastWallMs = wallMs;
-        lastMonotonicMs = monotonicMs;
+        long jumpMs = clockJumps.check(System.currentTimeMillis(), System.nanoTime() / 1_000_000);
         Connection current = connection;
-        if (Math.abs(jumpMs) > SLEEP_JUMP_MS && current != null) {
+        if (jumpMs != 0 && current != null) {
             current.rehandshake("wall clock jumped " + jumpMs / 1000 + " s (resumed from sleep?)");
         }
     }

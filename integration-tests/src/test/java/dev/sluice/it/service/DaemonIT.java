@@ -36,7 +36,7 @@ class DaemonIT {
         return fixture.clientConfig(
                 port,
                 "10.0.0.0/8, 198.19.0.0/16, fd00::/8",
-                List.of(),
+                List.of("MetricsPort = 19464"),
                 List.of("Mode = include", "Tunnel = 10.60.0.0/16" + extraTunnel));
     }
 
@@ -102,6 +102,18 @@ class DaemonIT {
                         .contains(
                                 "sluice_handshakes_total{event=\"completed\"} 1.0",
                                 "sluice_state{state=\"connected\"} 1.0");
+                // The same over HTTP on the namespace's loopback (MetricsPort).
+                assertThat(
+                                lab.exec(
+                                        lab.client(),
+                                        "bash",
+                                        "-c",
+                                        "exec 3<>/dev/tcp/127.0.0.1/19464; printf 'GET /metrics"
+                                                + " HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3"))
+                        .contains(
+                                "200 OK",
+                                "sluice_route_operations_total",
+                                "sluice_handshakes_total");
 
                 // Reload: the split list changes, the tunnel stays (no new handshake needed).
                 Files.writeString(config, config(51820, ", 198.19.0.0/24"));

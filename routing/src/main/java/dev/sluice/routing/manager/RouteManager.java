@@ -34,6 +34,8 @@ public final class RouteManager {
     private final RouteBackend backend;
     private final OperationListener listener;
     private DesiredState current = DesiredState.EMPTY;
+    private final java.util.concurrent.atomic.AtomicLong operationsApplied =
+            new java.util.concurrent.atomic.AtomicLong();
     private final List<Operation.SetSysctl> sysctlsSet = new ArrayList<>();
 
     public RouteManager(RouteBackend backend) {
@@ -43,6 +45,11 @@ public final class RouteManager {
     public RouteManager(RouteBackend backend, OperationListener listener) {
         this.backend = backend;
         this.listener = listener;
+    }
+
+    /** Operations the backend applied so far (rollbacks not counted). */
+    public long operationsApplied() {
+        return operationsApplied.get();
     }
 
     /** The state reached by the last successful {@link #set}. */
@@ -173,6 +180,7 @@ public final class RouteManager {
             try {
                 listener.beforeApply(operation);
                 backend.apply(operation);
+                operationsApplied.incrementAndGet();
                 done.add(operation);
             } catch (RouteException e) {
                 if (e.alreadyInPlace()) {

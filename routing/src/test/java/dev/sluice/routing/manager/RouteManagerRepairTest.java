@@ -45,6 +45,7 @@ class RouteManagerRepairTest {
                 rule add ipv4 pref 5400 lookup 51820
                 """);
         assertThat(applied).hasSize(2).isEqualTo(journaled);
+        assertThat(manager.operationsApplied()).as("4 to connect, 2 to repair").isEqualTo(6);
         assertThat(manager.current()).isEqualTo(CONNECTED);
     }
 
