@@ -98,6 +98,32 @@ public final class ReplayFixtures {
                                 .udp(40006, 5353)
                                 .payload(new byte[12])
                                 .build()));
+        // A short TCP flow to a corp host and a UDP flow to the internet, packet by packet.
+        int[] tcpFlags = {
+            TcpHeader.FLAG_ACK,
+            TcpHeader.FLAG_ACK | TcpHeader.FLAG_PSH,
+            TcpHeader.FLAG_FIN | TcpHeader.FLAG_ACK
+        };
+        for (int i = 0; i < tcpFlags.length; i++) {
+            fixtures.add(
+                    new Fixture(
+                            "tcp-flow-corp-" + i,
+                            "tunnel",
+                            PacketBuilder.ipv4("10.66.0.2", "10.60.32.10")
+                                    .tcp(40001, 443, tcpFlags[i])
+                                    .payload(bytes("segment " + i))
+                                    .build()));
+        }
+        for (int i = 0; i < 3; i++) {
+            fixtures.add(
+                    new Fixture(
+                            "udp-flow-internet-" + i,
+                            "bypass",
+                            PacketBuilder.ipv4("10.66.0.2", "198.51.100.9")
+                                    .udp(40020, 443)
+                                    .payload(bytes("quic " + i))
+                                    .build()));
+        }
         fixtures.add(
                 new Fixture(
                         "tcp-internet",
