@@ -82,25 +82,8 @@ final class ClassifyCommand implements Callable<Integer> {
         SluiceConfig loaded = result.config();
         CompiledPolicy policy = PolicyCompiler.compile(loaded.splitPolicy());
         PrintWriter out = spec.commandLine().getOut();
-        boolean allValid = true;
-        BufferedReader in =
-                new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
-        String line;
-        int number = 0;
-        while ((line = in.readLine()) != null) {
-            number++;
-            String text = line.strip();
-            if (text.isEmpty() || text.startsWith("#")) {
-                continue;
-            }
-            IpPrefix address;
-            try {
-                address = IpPrefix.parseAddress(text);
-            } catch (PrefixFormatException e) {
-                err.println("stdin:" + number + ": " + e.getMessage());
-                allValid = false;
-                continue;
-            }
+        Addresses addresses = readAddresses(err);
+        for (IpPrefix address : addresses.valid()) {
             Classification c = policy.classify(address);
             String peer =
                     c.peerIndex() < 0
@@ -110,13 +93,15 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
-        return allValid ? ExitCodes.OK : ExitCodes.USAGE;
+        return addresses.allValid() ? ExitCodes.OK : ExitCodes.USAGE;
     }
 
-    /** Classifies against the running daemon's live table. */
-    private int live() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        List<String> addresses = new ArrayList<>();
+    /** The addresses read from stdin, and whether every non-comment line was one. */
+    private record Addresses(List<IpPrefix> valid, boolean allValid) {}
+
+    /** Reads stdin: blank lines and {@code #} comments skipped, bad lines reported by number. */
+    private Addresses readAddresses(PrintWriter err) throws IOException {
+        List<IpPrefix> valid = new ArrayList<>();
         boolean allValid = true;
         BufferedReader in =
                 new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
@@ -129,13 +114,21 @@ final class ClassifyCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                IpPrefix.parseAddress(text);
-                addresses.add(text);
+                valid.add(IpPrefix.parseAddress(text));
             } catch (PrefixFormatException e) {
                 err.println("stdin:" + number + ": " + e.getMessage());
                 allValid = false;
             }
         }
+        return new Addresses(valid, allValid);
+    }
+
+    /** Classifies against the running daemon's live table. */
+    private int live() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Addresses read = readAddresses(err);
+        List<String> addresses = new ArrayList<>();
+        read.valid().forEach(address -> addresses.add(address.addressText()));
         DaemonRequests.Outcome outcome =
                 DaemonRequests.send(
                         spec,
@@ -161,7 +154,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
-        return allValid ? ExitCodes.OK : ExitCodes.USAGE;
+        return read.allValid() ? ExitCodes.OK : ExitCodes.USAGE;
     }
 
     static String text(Classification c, String peer) {

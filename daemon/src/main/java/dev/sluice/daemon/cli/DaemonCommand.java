@@ -29,13 +29,7 @@ final class DaemonCommand implements Callable<Integer> {
             description = "The configuration file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(
-            names = "--state-dir",
-            paramLabel = "DIR",
-            defaultValue = "/var/lib/sluice",
-            description =
-                    "Where the journal of system changes is kept (default: ${DEFAULT-VALUE}).")
-    Path stateDirectory;
+    @Mixin StateDirectoryOption stateDirectory = new StateDirectoryOption();
 
     @Mixin ManagedOptions managed = new ManagedOptions();
 
@@ -46,6 +40,12 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return ServiceRunner.run(
-                spec, root.verbose, config, managed.sources(), stateDirectory, socket.path, false);
+                spec,
+                root.verbose,
+                config,
+                managed.sources(),
+                stateDirectory.path,
+                socket.path,
+                false);
     }
 }

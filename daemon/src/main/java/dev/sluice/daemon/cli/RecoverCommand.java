@@ -3,11 +3,10 @@ package dev.sluice.daemon.cli;
 import dev.sluice.daemon.connection.SystemRecovery;
 import dev.sluice.routing.journal.Recovery;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice recover}: undo what a run that did not finish left behind, then compare. */
@@ -24,18 +23,13 @@ import picocli.CommandLine.Spec;
 final class RecoverCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--state-dir",
-            paramLabel = "DIR",
-            defaultValue = "/var/lib/sluice",
-            description = "Where the journal and snapshot are kept (default: ${DEFAULT-VALUE}).")
-    Path stateDirectory;
+    @Mixin StateDirectoryOption stateDirectory = new StateDirectoryOption();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Recovery.Report report = SystemRecovery.run(stateDirectory);
-        for (String line : SystemRecovery.describe(stateDirectory, report)) {
+        Recovery.Report report = SystemRecovery.run(stateDirectory.path);
+        for (String line : SystemRecovery.describe(stateDirectory.path, report)) {
             out.println(line);
         }
         out.flush();

@@ -31,13 +31,7 @@ final class UpCommand implements Callable<Integer> {
             description = "The configuration file.")
     Path config;
 
-    @Option(
-            names = "--state-dir",
-            paramLabel = "DIR",
-            defaultValue = "/var/lib/sluice",
-            description =
-                    "Where the journal of system changes is kept (default: ${DEFAULT-VALUE}).")
-    Path stateDirectory;
+    @Mixin StateDirectoryOption stateDirectory = new StateDirectoryOption();
 
     @Mixin ManagedOptions managed = new ManagedOptions();
 
@@ -48,6 +42,12 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return ServiceRunner.run(
-                spec, root.verbose, config, managed.sources(), stateDirectory, socket.path, true);
+                spec,
+                root.verbose,
+                config,
+                managed.sources(),
+                stateDirectory.path,
+                socket.path,
+                true);
     }
 }

@@ -68,9 +68,7 @@ class DaemonIT {
                             directory.resolve("daemon.log"),
                             state);
             try {
-                for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-                    Thread.sleep(50);
-                }
+                daemon.awaitControlSocket();
                 assertThat(cli("", "status").out())
                         .as(daemon.log())
                         .contains("state:      disconnected");

@@ -107,9 +107,7 @@ class LifecycleIT {
                             directory.resolve("daemon.log"),
                             state);
             try {
-                for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-                    Thread.sleep(50);
-                }
+                daemon.awaitControlSocket();
                 // Disconnect while connecting to an endpoint nobody answers on.
                 request("connect", null);
                 Thread.sleep(500);

@@ -68,6 +68,20 @@ public final class LabSluice {
         return start(lab, ns, binary, "daemon", config, log, stateDirectory, Map.of());
     }
 
+    /** Waits (10 s at most) until the daemon's control socket exists; fails with the log. */
+    public void awaitControlSocket() throws IOException, InterruptedException {
+        Path socket = controlSocket(log);
+        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        if (!Files.exists(socket)) {
+            throw new IllegalStateException("no control socket at " + socket + ":\n" + log());
+        }
+    }
+
     private static LabSluice start(
             LabTopology lab,
             String ns,
