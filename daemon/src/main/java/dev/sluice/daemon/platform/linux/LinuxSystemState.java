@@ -146,13 +146,9 @@ public final class LinuxSystemState implements SystemStateReader {
 
     private static List<String> routes(NetlinkSocket socket, int family, Map<Integer, String> links)
             throws NativeException {
-        byte[] header = new byte[12];
-        header[0] = (byte) family;
-        NetlinkMessage request =
-                new NetlinkMessage(Rtnetlink.RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
-                        .header(header);
         List<String> items = new ArrayList<>();
-        for (ByteBuffer reply : socket.dump(request, "dump routes")) {
+        for (ByteBuffer reply :
+                Rtnetlink.dump(socket, Rtnetlink.RTM_GETROUTE, family, "dump routes")) {
             int at = NetlinkMessage.HEADER_LENGTH;
             int dstLength = reply.get(at + 1) & 0xff;
             int srcLength = reply.get(at + 2) & 0xff;
@@ -164,10 +160,7 @@ public final class LinuxSystemState implements SystemStateReader {
                 continue;
             }
             Map<Integer, byte[]> attributes = attributes(reply, at + 12);
-            int table =
-                    attributes.containsKey(Rtnetlink.RTA_TABLE)
-                            ? integer(attributes.get(Rtnetlink.RTA_TABLE))
-                            : reply.get(at + 4) & 0xff;
+            int table = Rtnetlink.table(reply, attributes);
             StringBuilder item = new StringBuilder();
             item.append("table ").append(tableName(table)).append(' ');
             item.append(type < ROUTE_TYPES.length ? ROUTE_TYPES[type] : "type" + type).append(' ');
@@ -203,12 +196,9 @@ public final class LinuxSystemState implements SystemStateReader {
     }
 
     private static List<String> rules(NetlinkSocket socket, int family) throws NativeException {
-        byte[] header = new byte[12];
-        header[0] = (byte) family;
-        NetlinkMessage request =
-                new NetlinkMessage(Rtnetlink.RTM_GETRULE, NetlinkMessage.NLM_F_DUMP).header(header);
         List<String> items = new ArrayList<>();
-        for (ByteBuffer reply : socket.dump(request, "dump rules")) {
+        for (ByteBuffer reply :
+                Rtnetlink.dump(socket, Rtnetlink.RTM_GETRULE, family, "dump rules")) {
             int at = NetlinkMessage.HEADER_LENGTH;
             int dstLength = reply.get(at + 1) & 0xff;
             int srcLength = reply.get(at + 2) & 0xff;
@@ -216,10 +206,7 @@ public final class LinuxSystemState implements SystemStateReader {
             int action = reply.get(at + 7) & 0xff;
             int flags = reply.getInt(at + 8);
             Map<Integer, byte[]> attributes = attributes(reply, at + 12);
-            int table =
-                    attributes.containsKey(Rtnetlink.FRA_TABLE)
-                            ? integer(attributes.get(Rtnetlink.FRA_TABLE))
-                            : reply.get(at + 4) & 0xff;
+            int table = Rtnetlink.table(reply, attributes);
             StringBuilder item = new StringBuilder();
             item.append(family == Rtnetlink.AF_INET ? "ipv4" : "ipv6");
             item.append(" pref ")

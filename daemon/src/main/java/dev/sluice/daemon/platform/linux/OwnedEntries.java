@@ -22,22 +22,15 @@ public final class OwnedEntries {
     public static Set<RuleEntry> rules(NetlinkSocket socket) throws NativeException {
         Set<RuleEntry> rules = new HashSet<>();
         for (int family : new int[] {Rtnetlink.AF_INET, Rtnetlink.AF_INET6}) {
-            byte[] header = new byte[12];
-            header[0] = (byte) family;
-            NetlinkMessage request =
-                    new NetlinkMessage(Rtnetlink.RTM_GETRULE, NetlinkMessage.NLM_F_DUMP)
-                            .header(header);
-            for (ByteBuffer reply : socket.dump(request, "dump rules")) {
+            for (ByteBuffer reply :
+                    Rtnetlink.dump(socket, Rtnetlink.RTM_GETRULE, family, "dump rules")) {
                 int at = NetlinkMessage.HEADER_LENGTH;
                 Map<Integer, byte[]> attributes = LinuxSystemState.attributes(reply, at + 12);
                 byte[] protocol = attributes.get(Rtnetlink.FRA_PROTOCOL);
                 if (protocol == null || (protocol[0] & 0xff) != Rtnetlink.SLUICE_PROTOCOL) {
                     continue;
                 }
-                int table =
-                        attributes.containsKey(Rtnetlink.FRA_TABLE)
-                                ? LinuxSystemState.integer(attributes.get(Rtnetlink.FRA_TABLE))
-                                : reply.get(at + 4) & 0xff;
+                int table = Rtnetlink.table(reply, attributes);
                 byte[] iif = attributes.get(Rtnetlink.FRA_IIFNAME);
                 byte[] mark = attributes.get(Rtnetlink.FRA_FWMARK);
                 byte[] suppress = attributes.get(Rtnetlink.FRA_SUPPRESS_PREFIXLEN);
@@ -60,18 +53,11 @@ public final class OwnedEntries {
         Map<Integer, String> links = LinuxSystemState.links(socket);
         Set<RouteEntry> routes = new HashSet<>();
         for (int family : new int[] {Rtnetlink.AF_INET, Rtnetlink.AF_INET6}) {
-            byte[] header = new byte[12];
-            header[0] = (byte) family;
-            NetlinkMessage request =
-                    new NetlinkMessage(Rtnetlink.RTM_GETROUTE, NetlinkMessage.NLM_F_DUMP)
-                            .header(header);
-            for (ByteBuffer reply : socket.dump(request, "dump routes")) {
+            for (ByteBuffer reply :
+                    Rtnetlink.dump(socket, Rtnetlink.RTM_GETROUTE, family, "dump routes")) {
                 int at = NetlinkMessage.HEADER_LENGTH;
                 Map<Integer, byte[]> attributes = LinuxSystemState.attributes(reply, at + 12);
-                int routeTable =
-                        attributes.containsKey(Rtnetlink.RTA_TABLE)
-                                ? LinuxSystemState.integer(attributes.get(Rtnetlink.RTA_TABLE))
-                                : reply.get(at + 4) & 0xff;
+                int routeTable = Rtnetlink.table(reply, attributes);
                 if (routeTable != table) {
                     continue;
                 }

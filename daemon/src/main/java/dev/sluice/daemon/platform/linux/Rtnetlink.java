@@ -188,6 +188,29 @@ public final class Rtnetlink implements Closeable {
         return message;
     }
 
+    /**
+     * Every route ({@link #RTM_GETROUTE}) or rule ({@link #RTM_GETRULE}) of {@code family}, as the
+     * kernel's reply messages (header included).
+     */
+    static java.util.List<ByteBuffer> dump(NetlinkSocket socket, int type, int family, String what)
+            throws NativeException {
+        byte[] header = new byte[12]; // rtmsg and fib_rule_hdr: the family comes first
+        header[0] = (byte) family;
+        return socket.dump(
+                new NetlinkMessage(type, NetlinkMessage.NLM_F_DUMP).header(header), what);
+    }
+
+    /**
+     * The table of a route or rule reply: the 32-bit {@code RTA_TABLE}/{@code FRA_TABLE} attribute
+     * when present (tables above 255), else the header's byte.
+     */
+    static int table(ByteBuffer reply, java.util.Map<Integer, byte[]> attributes) {
+        byte[] table = attributes.get(RTA_TABLE); // RTA_TABLE == FRA_TABLE == 15
+        return table != null
+                ? LinuxSystemState.integer(table)
+                : reply.get(NetlinkMessage.HEADER_LENGTH + 4) & 0xff;
+    }
+
     static byte[] addressBytes(IpPrefix prefix) {
         if (prefix.isIpv4()) {
             return ByteBuffer.allocate(4).putInt(prefix.ipv4Address()).array();
