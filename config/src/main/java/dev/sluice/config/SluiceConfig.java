@@ -51,6 +51,9 @@ public record SluiceConfig(
                 split.localNetworks(),
                 List.of(),
                 endpoints.stream().filter(Objects::nonNull).toList(),
+                iface.dnsServers().stream()
+                        .map(server -> IpPrefix.parseAddress(server.getHostAddress()))
+                        .toList(),
                 List.of());
     }
 }

@@ -18,6 +18,9 @@ import java.util.List;
  *   rule-del     ipv4  5100  sluice0  0  -1  254
  *   sysctl       net.ipv4.ip_forward  1  0
  *   nft-add      inet  sluice  &lt;script with \n, \t and \\ escaped&gt;
+ *   file         /etc/resolv.conf  &lt;content, base64&gt;  &lt;expected content, base64&gt;
+ *   link-dns     sluice0  10.66.0.2,fd66::2  ~corp.example,~zoom.us
+ *   link-revert  sluice0  10.66.0.2,fd66::2  ~corp.example,~zoom.us
  * </pre>
  *
  * An absent interface is written {@code -}. {@link #decode} throws {@link IllegalArgumentException}
@@ -25,6 +28,7 @@ import java.util.List;
  */
 public final class OperationCodec {
     private static final String NONE = "-";
+    private static final java.util.Base64.Encoder BASE64 = java.util.Base64.getEncoder();
 
     private OperationCodec() {}
 
@@ -43,6 +47,21 @@ public final class OperationCodec {
             }
             case Operation.AddFirewall add -> firewall(fields, "nft-add", add.table());
             case Operation.DeleteFirewall delete -> firewall(fields, "nft-del", delete.table());
+            case Operation.ReplaceFile file -> {
+                fields.add("file");
+                fields.add(file.path());
+                fields.add(BASE64.encodeToString(file.content()));
+                fields.add(BASE64.encodeToString(file.expected()));
+            }
+            case Operation.SetLinkDns set ->
+                    linkDns(fields, "link-dns", set.link(), set.servers(), set.domains());
+            case Operation.RevertLinkDns revert ->
+                    linkDns(
+                            fields,
+                            "link-revert",
+                            revert.link(),
+                            revert.servers(),
+                            revert.domains());
         }
         StringBuilder line = new StringBuilder();
         for (String field : fields) {
@@ -71,10 +90,47 @@ public final class OperationCodec {
             }
             case "nft-add" -> new Operation.AddFirewall(firewall(fields));
             case "nft-del" -> new Operation.DeleteFirewall(firewall(fields));
+            case "file" -> {
+                expect(fields, 4);
+                yield new Operation.ReplaceFile(fields[1], base64(fields, 2), base64(fields, 3));
+            }
+            case "link-dns" -> {
+                expect(fields, 4);
+                yield new Operation.SetLinkDns(fields[1], list(fields[2]), list(fields[3]));
+            }
+            case "link-revert" -> {
+                expect(fields, 4);
+                yield new Operation.RevertLinkDns(fields[1], list(fields[2]), list(fields[3]));
+            }
             default ->
                     throw new IllegalArgumentException(
                             "unknown operation '" + fields[0] + "' in journal record");
         };
+    }
+
+    private static void linkDns(
+            List<String> fields,
+            String kind,
+            String link,
+            List<String> servers,
+            List<String> domains) {
+        fields.add(kind);
+        fields.add(link);
+        fields.add(String.join(",", servers));
+        fields.add(String.join(",", domains));
+    }
+
+    private static List<String> list(String field) {
+        return field.isEmpty() ? List.of() : List.of(field.split(","));
+    }
+
+    private static byte[] base64(String[] fields, int index) {
+        try {
+            return java.util.Base64.getDecoder().decode(fields[index]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "field " + index + " of '" + fields[0] + "' is not base64");
+        }
     }
 
     private static void route(List<String> fields, String kind, RouteEntry route) {

@@ -14,8 +14,17 @@ public record Ownership(
         sysctlKeys = Set.copyOf(sysctlKeys);
     }
 
+    /** The snapshot section holding the resolver configuration file, one item per file. */
+    public static final String DNS_SECTION = "dns";
+
+    /** Every resolver file Sluice writes carries this text (so recovery can tell it apart). */
+    public static final String DNS_MARK = "written by sluice";
+
     /** True when {@code item} of {@code section} is one Sluice makes. */
     public boolean owns(String section, String item) {
+        if (section.equals(DNS_SECTION)) {
+            return item.contains(DNS_MARK);
+        }
         if (section.equals("sysctls")) {
             int equals = item.indexOf('=');
             return equals > 0 && sysctlKeys.contains(item.substring(0, equals));

@@ -91,4 +91,102 @@ public sealed interface Operation {
             return "nft delete table " + table;
         }
     }
+
+    /**
+     * Replaces the contents of a file in place (no rename: {@code /etc/resolv.conf} may be a bind
+     * mount, as in containers and {@code ip netns exec}), but only while it still holds {@code
+     * expected}: a file another program rewrote since is left alone, and the backend says so.
+     *
+     * @param path the file
+     * @param content the bytes to write
+     * @param expected the bytes the file must hold for the write to happen
+     */
+    record ReplaceFile(String path, byte[] content, byte[] expected) implements Operation {
+        public ReplaceFile {
+            content = content.clone();
+            expected = expected.clone();
+        }
+
+        @Override
+        public byte[] content() {
+            return content.clone();
+        }
+
+        @Override
+        public byte[] expected() {
+            return expected.clone();
+        }
+
+        @Override
+        public Operation inverse() {
+            return new ReplaceFile(path, expected, content);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ReplaceFile that
+                    && path.equals(that.path)
+                    && java.util.Arrays.equals(content, that.content)
+                    && java.util.Arrays.equals(expected, that.expected);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode() * 31 + java.util.Arrays.hashCode(content);
+        }
+
+        @Override
+        public String toString() {
+            return "write " + path + " (" + content.length + " bytes)";
+        }
+    }
+
+    /**
+     * Gives a link its own DNS servers and routing domains in systemd-resolved ({@code resolvectl
+     * dns}, {@code resolvectl domain}, no default route).
+     */
+    record SetLinkDns(String link, java.util.List<String> servers, java.util.List<String> domains)
+            implements Operation {
+        public SetLinkDns {
+            servers = java.util.List.copyOf(servers);
+            domains = java.util.List.copyOf(domains);
+        }
+
+        @Override
+        public Operation inverse() {
+            return new RevertLinkDns(link, servers, domains);
+        }
+
+        @Override
+        public String toString() {
+            return "resolved link "
+                    + link
+                    + " dns "
+                    + String.join(" ", servers)
+                    + " domains "
+                    + String.join(" ", domains);
+        }
+    }
+
+    /**
+     * Drops the per-link DNS settings of a link in systemd-resolved ({@code resolvectl revert}).
+     */
+    record RevertLinkDns(
+            String link, java.util.List<String> servers, java.util.List<String> domains)
+            implements Operation {
+        public RevertLinkDns {
+            servers = java.util.List.copyOf(servers);
+            domains = java.util.List.copyOf(domains);
+        }
+
+        @Override
+        public Operation inverse() {
+            return new SetLinkDns(link, servers, domains);
+        }
+
+        @Override
+        public String toString() {
+            return "resolved revert " + link;
+        }
+    }
 }

@@ -19,7 +19,9 @@ public enum DecisionSource {
     /** An address learned from a DNS answer for a BypassDomains name. */
     DOMAIN_BYPASS("bypass-domain"),
     /** A peer's endpoint: never sent into the tunnel (that would loop). */
-    ENDPOINT("endpoint");
+    ENDPOINT("endpoint"),
+    /** A tunnel resolver ({@code [Interface] DNS}): always tunnelled. */
+    DNS_SERVER("dns-server");
 
     private static final DecisionSource[] BY_CODE = values();
 

@@ -26,6 +26,8 @@ import java.util.TreeSet;
  *   <li>{@code Tunnel} prefixes, tunnel (in include mode with no Tunnel list, every peer's
  *       AllowedIPs) — a prefix in both lists tunnels, which leaks nothing (the validator reports
  *       it);
+ *   <li>the tunnel resolvers ({@code [Interface] DNS}), tunnel: corporate names are never asked in
+ *       clear;
  *   <li>the peers' endpoint addresses, bypass (tunnelling them would loop);
  *   <li>special-purpose ranges ({@link SpecialRanges}), whatever the lists say: entries inside them
  *       are discarded, so loopback, multicast, link-local and broadcast are never tunnelled.
@@ -67,6 +69,8 @@ public final class PolicyCompiler {
                 allowed.forEach(p -> put(decisions, p, Verdict.TUNNEL, DecisionSource.ALLOWED_IPS));
             }
         }
+        policy.dnsServers()
+                .forEach(p -> put(decisions, p, Verdict.TUNNEL, DecisionSource.DNS_SERVER));
         policy.endpoints().forEach(p -> put(decisions, p, Verdict.BYPASS, DecisionSource.ENDPOINT));
         decisions.keySet().removeIf(p -> insideSpecialRange(p));
         for (SpecialRanges.Range range : SpecialRanges.ALL) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param localNetworks whether attached networks bypass
  * @param attachedNetworks the machine's attached networks (empty offline)
  * @param endpoints the peers' endpoint addresses as host prefixes (never tunnelled)
+ * @param dnsServers the tunnel resolvers ({@code [Interface] DNS}) as host prefixes: always
+ *     tunnelled, so the forwarder's queries for corporate names never leave in clear
  * @param learned host routes learned from DNS answers
  */
 public record SplitPolicy(
@@ -25,6 +27,7 @@ public record SplitPolicy(
         LocalNetworks localNetworks,
         List<IpPrefix> attachedNetworks,
         List<IpPrefix> endpoints,
+        List<IpPrefix> dnsServers,
         List<LearnedRoute> learned) {
 
     /** A host route learned from a DNS answer. */
@@ -36,6 +39,7 @@ public record SplitPolicy(
         peerAllowedIps = peerAllowedIps.stream().map(List::copyOf).toList();
         attachedNetworks = List.copyOf(attachedNetworks);
         endpoints = List.copyOf(endpoints);
+        dnsServers = List.copyOf(dnsServers);
         learned = List.copyOf(learned);
     }
 
@@ -49,6 +53,7 @@ public record SplitPolicy(
                 localNetworks,
                 attachedNetworks,
                 endpoints,
+                dnsServers,
                 routes);
     }
 
@@ -62,6 +67,7 @@ public record SplitPolicy(
                 localNetworks,
                 attached,
                 endpointHosts,
+                dnsServers,
                 learned);
     }
 }

@@ -61,7 +61,14 @@ class JournalTest {
                                 new RuleEntry(IpFamily.IPV4, 5100, "tun\t0", 0x51c, -1, 51820)),
                         new Operation.SetSysctl("net.ipv4.ip_forward", "1", "0"),
                         new Operation.AddFirewall(FIREWALL),
-                        new Operation.DeleteFirewall(FIREWALL));
+                        new Operation.DeleteFirewall(FIREWALL),
+                        new Operation.ReplaceFile(
+                                "/etc/resolv.conf",
+                                "nameserver 10.66.0.2\n# written by sluice\n".getBytes(),
+                                new byte[] {'n', 0, (byte) 0xff, '\t', '\n'}),
+                        new Operation.SetLinkDns(
+                                "sluice0", List.of("10.66.0.2"), List.of("~corp.example", "~.")),
+                        new Operation.RevertLinkDns("sluice0", List.of("10.66.0.2"), List.of()));
         for (Operation operation : operations) {
             String line = OperationCodec.encode(operation);
             assertThat(line).doesNotContain("\n");
@@ -69,6 +76,8 @@ class JournalTest {
         }
         assertThatThrownBy(() -> OperationCodec.decode("route-add\t10.0.0.0/8"))
                 .hasMessageContaining("'route-add' record has 2 fields, not 5");
+        assertThatThrownBy(() -> OperationCodec.decode("file\t/etc/resolv.conf\t!!\t"))
+                .hasMessageContaining("field 2 of 'file' is not base64");
         assertThatThrownBy(() -> OperationCodec.decode("reboot"))
                 .hasMessageContaining("unknown operation 'reboot'");
     }
@@ -185,7 +194,12 @@ class JournalTest {
                                 "routes ipv4",
                                 List.of("table main default via 198.18.0.1 dev eth0 proto boot"),
                                 "sysctls",
-                                List.of("net.ipv4.ip_forward=1")));
+                                List.of("net.ipv4.ip_forward=1"),
+                                Ownership.DNS_SECTION,
+                                List.of(
+                                        "/etc/resolv.conf nameserver 10.66.0.2\n# "
+                                                + Ownership.DNS_MARK
+                                                + "\n")));
         Recovery.Report report =
                 Recovery.recover(directory, new TranscriptBackend(), sysctls -> after);
         assertThat(report.differences())
@@ -195,7 +209,10 @@ class JournalTest {
                         "someone else's: missing from routes ipv4: table main 198.18.0.0/24 dev eth0"
                                 + " proto kernel scope link",
                         "ours: missing from sysctls: net.ipv4.ip_forward=0",
-                        "ours: added to sysctls: net.ipv4.ip_forward=1");
+                        "ours: added to sysctls: net.ipv4.ip_forward=1",
+                        "someone else's: missing from dns: /etc/resolv.conf nameserver 192.0.2.53",
+                        "ours: added to dns: /etc/resolv.conf nameserver 10.66.0.2 # "
+                                + Ownership.DNS_MARK);
         assertThat(report.clean()).isFalse();
         assertThat(directory.resolve("snapshot")).as("kept for another attempt").exists();
     }
@@ -210,6 +227,8 @@ class JournalTest {
                                 "table main default via 198.18.0.1 dev eth0 proto boot",
                                 "table main 198.18.0.0/24 dev eth0 proto kernel scope link"),
                         "sysctls",
-                        List.of("net.ipv4.ip_forward=0")));
+                        List.of("net.ipv4.ip_forward=0"),
+                        Ownership.DNS_SECTION,
+                        List.of("/etc/resolv.conf nameserver 192.0.2.53\n")));
     }
 }

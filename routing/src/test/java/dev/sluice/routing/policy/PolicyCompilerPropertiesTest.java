@@ -33,6 +33,7 @@ class PolicyCompilerPropertiesTest {
                         local,
                         randomPrefixes(random, 2),
                         List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))),
+                        List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))),
                         List.of());
         CompiledPolicy compiled = PolicyCompiler.compile(policy);
         Map<IpPrefix, Verdict> kernel = compiled.kernelRoutes();
@@ -99,8 +100,11 @@ class PolicyCompilerPropertiesTest {
         for (IpPrefix p : tunnel) {
             candidates.add(new Object[] {p, 4, Verdict.TUNNEL});
         }
+        for (IpPrefix p : policy.dnsServers()) {
+            candidates.add(new Object[] {p, 5, Verdict.TUNNEL});
+        }
         for (IpPrefix p : policy.endpoints()) {
-            candidates.add(new Object[] {p, 5, Verdict.BYPASS});
+            candidates.add(new Object[] {p, 6, Verdict.BYPASS});
         }
         for (Object[] c : candidates) {
             int length = c[0] instanceof IpPrefix p ? p.length() : 0;

@@ -22,7 +22,15 @@ class PolicyCompilerTest {
             List<IpPrefix> bypass,
             List<List<IpPrefix>> peers) {
         return new SplitPolicy(
-                mode, tunnel, bypass, peers, LocalNetworks.BYPASS, List.of(), List.of(), List.of());
+                mode,
+                tunnel,
+                bypass,
+                peers,
+                LocalNetworks.BYPASS,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
     }
 
     private static Classification classify(CompiledPolicy compiled, String address) {
@@ -111,6 +119,27 @@ class PolicyCompilerTest {
     }
 
     @Test
+    void tunnelResolversShouldBeTunnelledEvenInsideABypassPrefix() {
+        SplitPolicy policy =
+                new SplitPolicy(
+                        SplitMode.INCLUDE,
+                        ps("10.60.0.0/16"),
+                        ps("10.60.32.0/24"),
+                        List.of(ps("10.0.0.0/8")),
+                        LocalNetworks.BYPASS,
+                        List.of(),
+                        List.of(),
+                        ps("10.60.32.10/32"),
+                        List.of());
+        CompiledPolicy compiled = PolicyCompiler.compile(policy);
+        Classification resolver = classify(compiled, "10.60.32.10");
+        assertThat(resolver.verdict()).isEqualTo(Verdict.TUNNEL);
+        assertThat(resolver.source()).isEqualTo(DecisionSource.DNS_SERVER);
+        assertThat(resolver.peerIndex()).isZero();
+        assertThat(classify(compiled, "10.60.32.11").verdict()).isEqualTo(Verdict.BYPASS);
+    }
+
+    @Test
     void specialRangesShouldNeverBeTunnelledEvenWhenListed() {
         CompiledPolicy compiled =
                 PolicyCompiler.compile(
@@ -142,6 +171,7 @@ class PolicyCompilerTest {
                         LocalNetworks.BYPASS,
                         ps("192.168.1.0/24"),
                         ps("203.0.113.5/32"),
+                        List.of(),
                         List.of(
                                 new SplitPolicy.LearnedRoute(p("192.168.1.77/32"), Verdict.TUNNEL),
                                 new SplitPolicy.LearnedRoute(p("8.8.4.4/32"), Verdict.BYPASS)));
@@ -164,6 +194,7 @@ class PolicyCompilerTest {
                                 List.of(ps("0.0.0.0/0")),
                                 LocalNetworks.TUNNEL,
                                 ps("192.168.1.0/24"),
+                                List.of(),
                                 List.of(),
                                 List.of()));
         assertThat(classify(lanTunnelled, "192.168.1.10").verdict()).isEqualTo(Verdict.TUNNEL);
