@@ -40,7 +40,10 @@ import picocli.CommandLine.Spec;
             "  <address> <tunnel|bypass|drop> <matched-prefix or -> <peer public key or ->",
             "The matched prefix is the one that decided ('-' when the mode's default did).",
             "With --config the answer comes from the file alone (no attached networks, only",
-            "literal endpoints); otherwise from the running daemon's live table."
+            "literal endpoints); otherwise from the running daemon's live table, where an",
+            "address learned from a DNS answer also shows the name, its TunnelDomains or",
+            "BypassDomains pattern and the seconds it has left: (<name> under <domain>,",
+            "expires in <n> s)."
         })
 final class ClassifyCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,12 +152,27 @@ final class ClassifyCommand implements Callable<Integer> {
                                 + " "
                                 + answer.path("matched").asText()
                                 + " "
-                                + answer.path("peer").asText());
+                                + answer.path("peer").asText()
+                                + learnedFrom(answer));
             }
         }
         out.flush();
         err.flush();
         return read.allValid() ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+
+    /** For a DNS-learned address, what it was learned from and for how long it lives. */
+    static String learnedFrom(JsonNode answer) {
+        if (!answer.has("domain")) {
+            return "";
+        }
+        return " ("
+                + answer.path("name").asText()
+                + " under "
+                + answer.path("domain").asText()
+                + ", expires in "
+                + answer.path("expiresInSeconds").asLong()
+                + " s)";
     }
 
     static String text(Classification c, String peer) {

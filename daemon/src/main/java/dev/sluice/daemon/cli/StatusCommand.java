@@ -123,6 +123,54 @@ final class StatusCommand implements Callable<Integer> {
                             + route.asText()
                             + " (added by another program; wins over Sluice)");
         }
+        printDns(out, status.path("dns"));
+    }
+
+    private static void printDns(PrintWriter out, JsonNode dns) {
+        if (!dns.isObject()) {
+            return;
+        }
+        out.println();
+        out.println(
+                "dns:        "
+                        + dns.path("host").asText()
+                        + " -> "
+                        + join(dns.path("listening"))
+                        + "; tunnel resolvers "
+                        + join(dns.path("tunnelResolvers"))
+                        + "; original resolvers "
+                        + join(dns.path("originalResolvers")));
+        JsonNode counters = dns.path("counters");
+        out.println(
+                "queries:    "
+                        + counters.path("queries_tunnel").asLong()
+                        + " through the tunnel, "
+                        + counters.path("queries_original").asLong()
+                        + " to the original resolvers, "
+                        + counters.path("servfail_sent").asLong()
+                        + " SERVFAIL, "
+                        + counters.path("malformed_queries").asLong()
+                        + " malformed");
+        for (JsonNode learned : dns.path("learned")) {
+            out.println(
+                    "learned:    "
+                            + learned.path("address").asText()
+                            + " "
+                            + learned.path("verdict").asText()
+                            + " ("
+                            + learned.path("name").asText()
+                            + " under "
+                            + learned.path("domain").asText()
+                            + ", expires in "
+                            + learned.path("expiresInSeconds").asLong()
+                            + " s)");
+        }
+    }
+
+    private static String join(JsonNode array) {
+        List<String> items = new ArrayList<>();
+        array.forEach(item -> items.add(item.asText()));
+        return items.isEmpty() ? "(none)" : String.join(", ", items);
     }
 
     private static String bytes(long count) {

@@ -9,6 +9,11 @@ import dev.sluice.crypto.TunnelSet;
 import dev.sluice.daemon.dataplane.DataPlane;
 import dev.sluice.daemon.dataplane.ForwardingSnapshot;
 import dev.sluice.daemon.dataplane.PeerRuntime;
+import dev.sluice.daemon.dns.DnsCounters;
+import dev.sluice.daemon.dns.DnsStatus;
+import dev.sluice.daemon.dns.DomainRules;
+import dev.sluice.daemon.dns.LearnedRoutes;
+import dev.sluice.daemon.dns.SplitDns;
 import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
 import dev.sluice.daemon.platform.linux.LinuxSystemState;
 import dev.sluice.daemon.platform.linux.Rtnetlink;
@@ -26,6 +31,7 @@ import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
 import dev.sluice.routing.policy.CompiledPolicy;
 import dev.sluice.routing.policy.PolicyCompiler;
+import dev.sluice.routing.policy.SplitPolicy.LearnedRoute;
 import dev.sluice.routing.trie.CompiledPrefixTable;
 import dev.sluice.routing.trie.PrefixTable;
 import java.io.IOException;
@@ -40,12 +46,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running tunnel built from a configuration, in this order: tun (MTU, addresses, up), protocol
  * core and peers (endpoints resolved while the system routes are still untouched), data plane and
  * UDP transport, and last the routes that capture traffic. {@link #close()} undoes it in reverse:
- * routes first, so nothing is captured once the pipeline stops.
+ * routes first, so nothing is captured once the pipeline stops. Split DNS ({@link SplitDns}) comes
+ * after the routes (its queries need them) and goes first.
  *
  * <p>If any step fails, everything done so far is undone before the exception propagates.
  */
@@ -63,6 +71,8 @@ public final class Connection implements AutoCloseable {
     private final Path stateDirectory;
     private final Journal journal;
     private Reconciler reconciler;
+    private SplitDns dns;
+    private final LearnedRoutes learned;
 
     private Connection(
             SluiceConfig config,
@@ -73,7 +83,8 @@ public final class Connection implements AutoCloseable {
             RouteManager routes,
             LinuxRouteBackend backend,
             Path stateDirectory,
-            Journal journal) {
+            Journal journal,
+            LearnedRoutes learned) {
         this.config = config;
         this.tun = tun;
         this.tunnels = tunnels;
@@ -83,6 +94,7 @@ public final class Connection implements AutoCloseable {
         this.backend = backend;
         this.stateDirectory = stateDirectory;
         this.journal = journal;
+        this.learned = learned;
     }
 
     /** Opens the connection; on failure nothing is left behind. */
@@ -107,6 +119,8 @@ public final class Connection implements AutoCloseable {
         DataPlane dataPlane = null;
         LinuxRouteBackend backend = null;
         RouteManager routes = null;
+        SplitDns dns = null;
+        LearnedRoutes learned = null;
         try {
             try (Rtnetlink netlink = Rtnetlink.open()) {
                 netlink.linkUp(tun.name(), config.iface().mtu());
@@ -136,7 +150,21 @@ public final class Connection implements AutoCloseable {
                 }
                 peers.add(new PeerRuntime(i, peer.publicKey(), tunnel, endpoint));
             }
-            ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts);
+            // Learned routes are published through the connection, once it exists.
+            AtomicReference<Connection> opened = new AtomicReference<>();
+            if (wantsSplitDns(config)) {
+                learned =
+                        LearnedRoutes.system(
+                                config.split().domainTtlMin(),
+                                config.split().domainTtlMax(),
+                                () -> {
+                                    Connection connection = opened.get();
+                                    if (connection != null) {
+                                        connection.republish();
+                                    }
+                                });
+            }
+            ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts, List.of());
             dataPlane =
                     DataPlane.start(
                             tunnels,
@@ -161,6 +189,9 @@ public final class Connection implements AutoCloseable {
                                 ? KernelRoutes.desired(
                                         config, tun.name(), forwardingWasOff, snapshot.policy())
                                 : CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
+            }
+            if (learned != null) {
+                dns = SplitDns.start(config, tun.name(), applied, journal, learned);
             }
             for (PeerRuntime peer : peers) {
                 if (peer.endpoint() != null) {
@@ -194,7 +225,10 @@ public final class Connection implements AutoCloseable {
                             routes,
                             backend,
                             stateDirectory,
-                            journal);
+                            journal,
+                            learned);
+            connection.dns = dns;
+            opened.set(connection);
             if (config.iface().capturesRoutes()) {
                 connection.reconciler =
                         Reconciler.start(routes, config.iface().table(), connection::rejoin);
@@ -202,6 +236,14 @@ public final class Connection implements AutoCloseable {
             return connection;
         } catch (IOException | RouteException | RuntimeException e) {
             boolean undone = true;
+            if (dns != null) {
+                try {
+                    dns.close();
+                } catch (RouteException undo) {
+                    undone = false;
+                    e.addSuppressed(undo);
+                }
+            }
             if (routes != null) {
                 try {
                     routes.set(DesiredState.EMPTY);
@@ -261,10 +303,24 @@ public final class Connection implements AutoCloseable {
                 sysctls);
     }
 
+    /**
+     * Split DNS runs when the configuration names tunnel resolvers or domain rules, and Sluice
+     * captures traffic (with {@code Table = off} it changes nothing of the host).
+     */
+    static boolean wantsSplitDns(SluiceConfig config) {
+        return config.iface().capturesRoutes() && DomainRules.wanted(config);
+    }
+
     static ForwardingSnapshot snapshot(
-            SluiceConfig config, List<PeerRuntime> peers, List<IpPrefix> endpointHosts) {
+            SluiceConfig config,
+            List<PeerRuntime> peers,
+            List<IpPrefix> endpointHosts,
+            List<LearnedRoute> learnedRoutes) {
         CompiledPolicy policy =
-                PolicyCompiler.compile(config.splitPolicy().withMachine(List.of(), endpointHosts));
+                PolicyCompiler.compile(
+                        config.splitPolicy()
+                                .withMachine(List.of(), endpointHosts)
+                                .withLearned(learnedRoutes));
         PrefixTable.Builder allowed = PrefixTable.builder();
         for (int i = 0; i < config.peers().size(); i++) {
             for (IpPrefix prefix : config.peers().get(i).allowedIps()) {
@@ -334,25 +390,15 @@ public final class Connection implements AutoCloseable {
         if (!next.iface().equals(config.iface())
                 || !next.peers().equals(config.peers())
                 || next.split().strategy() != config.split().strategy()
-                || next.split().localNetworks() != config.split().localNetworks()) {
+                || next.split().localNetworks() != config.split().localNetworks()
+                || !next.split().tunnelDomains().equals(config.split().tunnelDomains())
+                || !next.split().bypassDomains().equals(config.split().bypassDomains())
+                || !next.split().domainTtlMin().equals(config.split().domainTtlMin())
+                || !next.split().domainTtlMax().equals(config.split().domainTtlMax())) {
             return false;
         }
-        List<IpPrefix> endpointHosts = new ArrayList<>();
-        for (PeerRuntime peer : peers) {
-            if (peer.endpoint() != null) {
-                endpointHosts.add(
-                        IpPrefix.parseAddress(peer.endpoint().getAddress().getHostAddress()));
-            }
-        }
-        ForwardingSnapshot snapshot = snapshot(next, peers, endpointHosts);
-        if (next.iface().capturesRoutes() && next.split().strategy() == RoutingStrategy.KERNEL) {
-            // As at connect: the firewall drops new forwarded flows when forwarding was off.
-            DesiredState current = routes.current();
-            boolean forwardingWasOff =
-                    current.firewall() != null
-                            && current.firewall().script().contains("ct state new drop");
-            routes.set(KernelRoutes.desired(next, tun.name(), forwardingWasOff, snapshot.policy()));
-        }
+        ForwardingSnapshot snapshot = snapshot(next, peers, endpointHosts(), learnedRoutes());
+        applyKernelRoutes(next, snapshot);
         dataPlane.publish(snapshot);
         config = next;
         LOG.log(
@@ -364,6 +410,64 @@ public final class Connection implements AutoCloseable {
                         + " route(s) in table "
                         + next.iface().table());
         return true;
+    }
+
+    /**
+     * Publishes a table with the learned routes of now (DNS answers, expiries); with the kernel
+     * strategy, the route set follows. Called on the DNS thread before an answer leaves, and by the
+     * expiry scheduler.
+     */
+    synchronized void republish() {
+        ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts(), learnedRoutes());
+        try {
+            applyKernelRoutes(config, snapshot);
+        } catch (RouteException e) {
+            throw new IllegalStateException(
+                    "cannot update the kernel routes for learned addresses: " + e.getMessage(), e);
+        }
+        dataPlane.publish(snapshot);
+    }
+
+    private List<LearnedRoute> learnedRoutes() {
+        return learned == null ? List.of() : learned.routes();
+    }
+
+    private List<IpPrefix> endpointHosts() {
+        List<IpPrefix> endpointHosts = new ArrayList<>();
+        for (PeerRuntime peer : peers) {
+            if (peer.endpoint() != null) {
+                endpointHosts.add(
+                        IpPrefix.parseAddress(peer.endpoint().getAddress().getHostAddress()));
+            }
+        }
+        return endpointHosts;
+    }
+
+    private void applyKernelRoutes(SluiceConfig next, ForwardingSnapshot snapshot)
+            throws RouteException {
+        if (next.iface().capturesRoutes() && next.split().strategy() == RoutingStrategy.KERNEL) {
+            // As at connect: the firewall drops new forwarded flows when forwarding was off.
+            DesiredState current = routes.current();
+            boolean forwardingWasOff =
+                    current.firewall() != null
+                            && current.firewall().script().contains("ct state new drop");
+            routes.set(KernelRoutes.desired(next, tun.name(), forwardingWasOff, snapshot.policy()));
+        }
+    }
+
+    /** Split DNS as {@code status} shows it, or null when it is off. */
+    public DnsStatus dnsStatus() {
+        return dns == null ? null : dns.status();
+    }
+
+    /** What the split-DNS forwarder did, or null when split DNS is off. */
+    public DnsCounters dnsCounters() {
+        return dns == null ? null : dns.counters();
+    }
+
+    /** The routes learned from DNS answers, or null when split DNS is off. */
+    public LearnedRoutes learnedRoutesTable() {
+        return learned;
     }
 
     /** Changes to routes, rules, firewall and sysctls applied by this connection so far. */
@@ -393,10 +497,21 @@ public final class Connection implements AutoCloseable {
             reconciler.close();
         }
         RouteException failure = null;
+        if (dns != null) {
+            try {
+                dns.close();
+            } catch (RouteException e) {
+                failure = e;
+            }
+        }
         try {
             routes.set(DesiredState.EMPTY);
         } catch (RouteException e) {
-            failure = e;
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
         }
         if (journal != null) {
             if (failure == null) {
@@ -415,7 +530,11 @@ public final class Connection implements AutoCloseable {
             peer.tunnel().close();
         }
         tun.close();
-        LOG.log(Level.INFO, "disconnected: routes, rules, firewall table and sysctls restored");
+        LOG.log(
+                Level.INFO,
+                "disconnected: routes, rules, firewall table, sysctls"
+                        + (dns != null ? " and resolver configuration" : "")
+                        + " restored");
         if (failure != null) {
             throw failure;
         }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.daemon.connection.Connection;
+import dev.sluice.daemon.dns.LearnedRoutes;
 import dev.sluice.daemon.metrics.SluiceMetrics;
 import dev.sluice.daemon.service.ServiceState;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.PrefixFormatException;
 import dev.sluice.routing.policy.Classification;
+import dev.sluice.routing.policy.DecisionSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +145,18 @@ public final class ControlHandler {
                             ? connection.peers().get(answer.peerIndex()).publicKey().toBase64()
                             : "-");
             line.put("source", answer.source().label());
+            LearnedRoutes learned = connection.learnedRoutesTable();
+            if (learned != null
+                    && answer.matched() != null
+                    && (answer.source() == DecisionSource.DOMAIN_TUNNEL
+                            || answer.source() == DecisionSource.DOMAIN_BYPASS)) {
+                LearnedRoutes.Entry entry = learned.entry(answer.matched());
+                if (entry != null) {
+                    line.put("name", entry.name());
+                    line.put("domain", entry.domain());
+                    line.put("expiresInSeconds", entry.expiresInSeconds());
+                }
+            }
         }
         return result;
     }

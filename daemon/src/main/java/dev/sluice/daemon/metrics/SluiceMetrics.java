@@ -4,6 +4,7 @@ import dev.sluice.crypto.DropReason;
 import dev.sluice.daemon.connection.Connection;
 import dev.sluice.daemon.dataplane.Counter;
 import dev.sluice.daemon.dataplane.PeerRuntime;
+import dev.sluice.daemon.dns.DnsCounters;
 import dev.sluice.daemon.service.ServiceState;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.packet.DecodeResult;
@@ -98,6 +99,18 @@ public final class SluiceMetrics {
                 "Changes to routes, rules, firewall and sysctls applied",
                 Tags.empty(),
                 Connection::routeOperations);
+        for (DnsCounters.Event event : DnsCounters.Event.values()) {
+            counter(
+                    "sluice_dns_events",
+                    "What the split-DNS forwarder did: queries by resolver, failures, learned"
+                            + " addresses",
+                    Tags.of("event", event.label()),
+                    c -> c.dnsCounters() == null ? 0 : c.dnsCounters().get(event));
+        }
+        gauge(
+                "sluice_dns_learned_routes",
+                "Host routes learned from DNS answers that are alive now",
+                c -> c.learnedRoutesTable() == null ? 0 : c.learnedRoutesTable().routes().size());
         gauge(
                 "sluice_trie_prefixes",
                 "Prefixes in the forwarding trie",

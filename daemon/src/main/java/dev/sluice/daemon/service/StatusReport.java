@@ -1,5 +1,6 @@
 package dev.sluice.daemon.service;
 
+import dev.sluice.daemon.dns.DnsStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param counters data-plane counters by name (verdicts, bytes, ICMP errors sent, …)
  * @param drops drops by reason (data plane, decoder and protocol core)
  * @param overridingRoutes routes another program added to main that win over Sluice
+ * @param dns split DNS, or null when the configuration asks for none
  */
 public record StatusReport(
         String state,
@@ -25,4 +27,5 @@ public record StatusReport(
         int kernelRoutes,
         Map<String, Long> counters,
         Map<String, Long> drops,
-        List<String> overridingRoutes) {}
+        List<String> overridingRoutes,
+        DnsStatus dns) {}

@@ -332,7 +332,8 @@ public final class TunnelService implements AutoCloseable {
                     0,
                     Map.of(),
                     Map.of(),
-                    List.of());
+                    List.of(),
+                    null);
         }
         SluiceConfig config = current.config();
         long nowWallNs = System.currentTimeMillis() * 1_000_000L;
@@ -377,7 +378,8 @@ public final class TunnelService implements AutoCloseable {
                 current.kernelRouteCount(),
                 values,
                 drops,
-                current.overridingRoutes());
+                current.overridingRoutes(),
+                current.dnsStatus());
     }
 
     private static String endpointText(PeerRuntime peer) {

@@ -7,7 +7,10 @@ import dev.sluice.routing.manager.RouteException;
 import java.io.IOException;
 import java.util.List;
 
-/** Applies route-manager operations to Linux: rtnetlink, /proc/sys and nft. */
+/**
+ * Applies route-manager operations to Linux: rtnetlink, /proc/sys, nft, the resolver file and
+ * systemd-resolved.
+ */
 public final class LinuxRouteBackend implements RouteBackend, AutoCloseable {
     private final Rtnetlink netlink;
 
@@ -36,6 +39,14 @@ public final class LinuxRouteBackend implements RouteBackend, AutoCloseable {
                                         delete.table().name()),
                                 null,
                                 operation.toString());
+                case Operation.ReplaceFile file ->
+                        ResolverFiles.replace(
+                                java.nio.file.Path.of(file.path()),
+                                file.content(),
+                                file.expected());
+                case Operation.SetLinkDns set ->
+                        Resolved.setLink(set.link(), set.servers(), set.domains());
+                case Operation.RevertLinkDns revert -> Resolved.revertLink(revert.link());
             }
         } catch (NativeException e) {
             throw new RouteException(e.getMessage(), e, alreadyInPlace(operation, e.errno()));
@@ -45,6 +56,10 @@ public final class LinuxRouteBackend implements RouteBackend, AutoCloseable {
                         case Operation.DeleteFirewall delete ->
                                 e.getMessage().contains("No such file or directory");
                         case Operation.SetSysctl set -> e.getMessage().contains("does not exist");
+                        // The link went away with the tun, and its resolver settings with it.
+                        case Operation.RevertLinkDns revert ->
+                                e.getMessage().contains("Failed to resolve interface")
+                                        || e.getMessage().contains("No such device");
                         default -> false;
                     };
             throw new RouteException(e.getMessage(), e, gone);

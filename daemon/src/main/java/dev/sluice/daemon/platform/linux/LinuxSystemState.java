@@ -1,11 +1,13 @@
 package dev.sluice.daemon.platform.linux;
 
 import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.journal.Ownership;
 import dev.sluice.routing.journal.SystemSnapshot;
 import dev.sluice.routing.journal.SystemStateReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,12 +17,15 @@ import java.util.Map;
 
 /**
  * The live state Sluice may touch, read through rtnetlink dumps (rules and routes of every table,
- * both families), {@code nft list ruleset} (one item per table) and {@code /proc/sys}. Items are
- * printed in the words of iproute2 ({@code table main unicast 0.0.0.0/0 via 198.18.0.1 dev eth0
- * proto boot scope universe}), sorted, without counters, so two captures of an unchanged system are
- * equal.
+ * both families), {@code nft list ruleset} (one item per table), {@code /proc/sys} and the resolver
+ * file {@code /etc/resolv.conf} (one item: its path and bytes). Items are printed in the words of
+ * iproute2 ({@code table main unicast 0.0.0.0/0 via 198.18.0.1 dev eth0 proto boot scope
+ * universe}), sorted, without counters, so two captures of an unchanged system are equal.
  */
 public final class LinuxSystemState implements SystemStateReader {
+    /** The resolver file Sluice rewrites when systemd-resolved does not manage it. */
+    public static final String RESOLV_CONF = "/etc/resolv.conf";
+
     private static final int RTA_SRC = 2;
     private static final int RTA_GATEWAY = 5;
     private static final int RTA_PRIORITY = 6;
@@ -80,6 +85,15 @@ public final class LinuxSystemState implements SystemStateReader {
             }
         }
         sections.put("sysctls", sorted(sysctls));
+        // Bytes as ISO-8859-1 characters: any file compares exactly, whatever its encoding.
+        sections.put(
+                Ownership.DNS_SECTION,
+                List.of(
+                        RESOLV_CONF
+                                + " "
+                                + new String(
+                                        ResolverFiles.read(Path.of(RESOLV_CONF)),
+                                        StandardCharsets.ISO_8859_1)));
         return new SystemSnapshot(sections);
     }
 

@@ -14,7 +14,7 @@ public final class Nft {
         run(List.of("nft", "-f", "-"), script, what);
     }
 
-    /** Runs {@code nft <arguments>} and returns its output. */
+    /** Runs {@code arguments} (nft, or another tool) and returns its output. */
     public static String run(List<String> arguments, String stdin, String what) throws IOException {
         Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
         if (stdin != null) {
@@ -25,7 +25,7 @@ public final class Nft {
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException(what + ": nft did not finish in 30 s");
+                throw new IOException(what + ": " + arguments.get(0) + " did not finish in 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -33,7 +33,13 @@ public final class Nft {
         }
         if (process.exitValue() != 0) {
             throw new IOException(
-                    what + ": nft exited " + process.exitValue() + ": " + output.strip());
+                    what
+                            + ": "
+                            + arguments.get(0)
+                            + " exited "
+                            + process.exitValue()
+                            + ": "
+                            + output.strip());
         }
         return output;
     }

@@ -1,0 +1,58 @@
+package dev.sluice.daemon.dns;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the forwarder did, for {@code status} and metrics ({@code sluice_dns_*}). */
+public final class DnsCounters {
+    /** One counter per event. */
+    public enum Event {
+        QUERIES_TUNNEL("queries_tunnel"),
+        QUERIES_ORIGINAL("queries_original"),
+        UPSTREAM_FAILURES("upstream_failures"),
+        SERVFAIL_SENT("servfail_sent"),
+        MALFORMED_QUERIES("malformed_queries"),
+        IGNORED_REPLIES("ignored_replies"),
+        ADDRESSES_LEARNED("addresses_learned");
+
+        private final String label;
+
+        Event(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final LongAdder[] counts = new LongAdder[Event.values().length];
+
+    public DnsCounters() {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+    }
+
+    public void add(Event event, long amount) {
+        counts[event.ordinal()].add(amount);
+    }
+
+    public void increment(Event event) {
+        counts[event.ordinal()].increment();
+    }
+
+    public long get(Event event) {
+        return counts[event.ordinal()].sum();
+    }
+
+    /** Every counter by label, in declaration order. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Event event : Event.values()) {
+            values.put(event.label(), get(event));
+        }
+        return values;
+    }
+}
