@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -34,13 +35,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The forwarder's listening sockets: UDP and TCP on each address, port 53 unless told otherwise.
- * UDP queries get one datagram back; TCP connections carry length-prefixed messages (RFC 1035
+ * UDP queries get one datagram back (a 1 MiB receive buffer absorbs bursts; beyond it the kernel
+ * drops and counts, and clients retry); TCP connections carry length-prefixed messages (RFC 1035
  * §4.2.2), answered in any order, and are closed after 30 s without traffic.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = System.getLogger(DnsServer.class.getName());
     private static final int MAX_MESSAGE = 65_535;
     private static final int TCP_IDLE_SECONDS = 30;
+
+    /** Room for a burst of about a thousand queries before the kernel drops (and counts) more. */
+    private static final int UDP_RECEIVE_BUFFER = 1 << 20;
+
+    /** The largest UDP query read whole (EDNS allows up to 64 KiB; queries are small). */
+    private static final int MAX_UDP_QUERY = 4096;
 
     private final List<Channel> channels;
     private final List<InetSocketAddress> addresses;
@@ -104,6 +112,11 @@ public final class DnsServer implements AutoCloseable {
                             .group(group)
                             .channelFactory(() -> new EpollDatagramChannel(family))
                             .option(EpollChannelOption.IP_FREEBIND, true)
+                            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                            .option(
+                                    ChannelOption.RECVBUF_ALLOCATOR,
+                                    new FixedRecvByteBufAllocator(MAX_UDP_QUERY)
+                                            .maxMessagesPerRead(64))
                             .handler(new UdpQueries(forwarder))
                             .bind(address)
                             .sync()

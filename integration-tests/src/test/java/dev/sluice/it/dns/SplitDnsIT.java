@@ -190,7 +190,20 @@ class SplitDnsIT {
             Files.writeString(fuzz, FUZZ);
             String sent = lab.exec(lab.client(), "python3", fuzz.toString(), "10.66.0.2");
             assertThat(sent).contains("sent 1500 datagrams, 40 tcp streams");
-            assertThat(dig(lab, "www.corp.example")).isEqualTo("10.60.32.77");
+            // Most of the flood overflowed the socket's receive buffer (counted drops, as on any
+            // server); a client retries, as this one may, once the backlog is gone.
+            String afterFlood;
+            try {
+                afterFlood = dig(lab, "+tries=3", "www.corp.example");
+            } catch (java.io.IOException e) {
+                throw new AssertionError(
+                        e.getMessage()
+                                + "\n"
+                                + sluice.log()
+                                + Launcher.run("", "status", "--socket", socket.toString()).out(),
+                        e);
+            }
+            assertThat(afterFlood).isEqualTo("10.60.32.77");
             assertThat(dig(lab, "+tcp", "example.org")).isEqualTo("198.19.0.99");
             assertThat(sluice.exitCode()).as(sluice.log()).isEmpty();
             String status = Launcher.run("", "status", "--socket", socket.toString()).out();
