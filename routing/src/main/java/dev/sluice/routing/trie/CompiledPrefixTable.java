@@ -3,9 +3,11 @@ package dev.sluice.routing.trie;
 import dev.sluice.routing.IpFamily;
 
 /**
- * The read-optimized form of a {@link PrefixTable} that the data path looks up: per family, a
- * direct-indexed top level over the first {@code k} address bits ({@code k} = 16 for large tables,
- * 8 for small ones), then 8-bit-stride nodes laid out contiguously in one {@code long[]}.
+ * The read-optimized form of a {@link PrefixTable} that the data path looks up. IPv4 is an {@link
+ * Ipv4LookupImage} (direct pointing over 18 or 12 bits, then leaf-pushed 6-bit nodes). IPv6, below:
+ * a direct-indexed top level over the first {@code k} address bits ({@code k} = 16 for large
+ * tables, 8 for small ones), then 8-bit-stride nodes laid out contiguously in one {@code long[]},
+ * with path compression (skips) for the long sparse paths IPv6 tables have.
  *
  * <pre>
  *   top[2 * 2^k]   long  interleaved per slot s, so one cache line serves both:
@@ -18,14 +20,11 @@ import dev.sluice.routing.IpFamily;
  *   far[]          long  IPv6 leaves and skips: high, low, length << 32 | value (or depth << 32 | node)
  *
  *   slot = payload << 2 | tag   tag 0 node (payload = offset in nodes), 1 fringe (payload = value),
- *                               2 leaf, 3 skip
- *   IPv4 leaf  = address << 32 | length << 24 | value << 2 | 2          (inline, no extra load)
- *   IPv4 skip  = path24 << 40 | depth << 34 | offset << 2 | 3
- *   IPv6 leaf and skip: payload = index into far (3 words each)
+ *                               2 leaf, 3 skip (payload = index into far, 3 words each)
  * </pre>
  *
- * <p>A lookup is one load pair at the top, then per stride a header load and a slot load in one
- * contiguous node, so at most 2 (IPv4) or 14 (IPv6) strides of dependent loads follow the top.
+ * <p>An IPv6 lookup is one load pair at the top, then per stride a header load and a slot load in
+ * one contiguous node, so at most 14 strides of dependent loads follow the top.
  *
  * <p>Node offset 0 is never used, so a zero slot means "no subtree". Matches are packed as {@code
  * length << 22 | value}.
@@ -55,7 +54,7 @@ public final class CompiledPrefixTable {
         }
     }
 
-    /** One family's image (a plain class, not a record: tools like JOL measure its fields). */
+    /** The IPv6 image (a plain class, not a record: tools like JOL measure its fields). */
     static final class Image {
         final int topBits;
         final long[] top;
@@ -72,10 +71,10 @@ public final class CompiledPrefixTable {
         }
     }
 
-    private final Image v4;
+    private final Ipv4LookupImage v4;
     private final Image v6;
 
-    CompiledPrefixTable(Image v4, Image v6) {
+    CompiledPrefixTable(Ipv4LookupImage v4, Image v6) {
         this.v4 = v4;
         this.v6 = v6;
     }
@@ -116,58 +115,7 @@ public final class CompiledPrefixTable {
 
     /** Longest match for an IPv4 address: {@code length << 22 | value}, or -1. */
     public int matchV4(int address) {
-        Image image = v4;
-        int shift = 32 - image.topBits;
-        int slotIndex = (address >>> shift) << 1;
-        long[] top = image.top;
-        int best = (int) top[slotIndex];
-        long slot = top[slotIndex + 1];
-        long[] nodes = image.nodes;
-        int depth = image.topBits >>> 3;
-        while (true) {
-            int tag = (int) slot & 3;
-            int offset;
-            if (tag == TAG_NODE) {
-                if (slot == 0) {
-                    return best;
-                }
-                offset = (int) (slot >>> 2);
-            } else if (tag == TAG_FRINGE) {
-                return pack(depth << 3, (int) (slot >>> 2));
-            } else if (tag == TAG_LEAF) {
-                int length = (int) (slot >>> 24) & 63;
-                int mask = length >= 32 ? -1 : ~(-1 >>> length);
-                return ((address ^ (int) (slot >>> 32)) & mask) == 0
-                        ? pack(length, (int) (slot >>> 2) & MAX_VALUE)
-                        : best;
-            } else {
-                int targetDepth = (int) (slot >>> 34) & 3;
-                int path = (int) (slot >>> 40) << 8;
-                if (((address ^ path) & ~(-1 >>> (targetDepth << 3))) != 0) {
-                    return best;
-                }
-                offset = (int) (slot >>> 2);
-                depth = targetDepth;
-            }
-            int octet = (address >>> (24 - (depth << 3))) & 0xff;
-            long meta = nodes[offset + 5];
-            if (meta > 0xffff) {
-                int match = longestInNode(nodes, offset, meta, octet, depth);
-                if (match >= 0) {
-                    best = match;
-                }
-            }
-            int word = octet >>> 6;
-            long bits = nodes[offset + word];
-            if ((bits >>> octet & 1) == 0) {
-                return best;
-            }
-            int rank =
-                    ((int) (nodes[offset + 4] >>> (word << 3)) & 0xff)
-                            + Long.bitCount(bits & ((1L << octet) - 1));
-            slot = nodes[offset + HEADER + rank];
-            depth++;
-        }
+        return v4.match(address);
     }
 
     /** Longest match for an IPv6 address: {@code length << 22 | value}, or -1. */

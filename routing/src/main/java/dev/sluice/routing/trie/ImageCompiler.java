@@ -3,10 +3,10 @@ package dev.sluice.routing.trie;
 import java.util.Arrays;
 
 /**
- * Builds one family's {@link CompiledPrefixTable.Image} from entries sorted by (address, length),
- * in one pass: prefixes up to {@code k} bits are expanded into the direct-indexed top level
- * (shorter first, so longer ones override), longer ones are grouped by their top {@code k} bits and
- * emitted as contiguous 8-bit-stride nodes, parents before children.
+ * Builds the IPv6 {@link CompiledPrefixTable.Image} from entries sorted by (address, length), in
+ * one pass: prefixes up to {@code k} bits are expanded into the direct-indexed top level (shorter
+ * first, so longer ones override), longer ones are grouped by their top {@code k} bits and emitted
+ * as contiguous 8-bit-stride nodes, parents before children.
  *
  * <p>A group whose entries share more than the next stride (their longest common prefix, which for
  * sorted keys is that of the first and last) is reached through a skip instead of a chain of
@@ -16,7 +16,6 @@ final class ImageCompiler {
     /** Tables at least this large get a 16-bit top level (1 MiB); smaller ones an 8-bit one. */
     static final int WIDE_TOP_THRESHOLD = 16_384;
 
-    private final boolean ipv6;
     private final long[] highs;
     private final long[] lows;
     private final int[] lengths;
@@ -26,28 +25,17 @@ final class ImageCompiler {
     private long[] far = new long[48];
     private int farUsed;
 
-    private ImageCompiler(boolean ipv6, long[] highs, long[] lows, int[] lengths, int[] values) {
-        this.ipv6 = ipv6;
+    private ImageCompiler(long[] highs, long[] lows, int[] lengths, int[] values) {
         this.highs = highs;
         this.lows = lows;
         this.lengths = lengths;
         this.values = values;
     }
 
-    /** Compiles {@code n} sorted entries of one family; values must be at most MAX_VALUE. */
+    /** Compiles {@code n} sorted IPv6 entries; values must be at most MAX_VALUE. */
     static CompiledPrefixTable.Image compile(
-            boolean ipv6, long[] highs, long[] lows, int[] lengths, int[] values, int n) {
-        for (int i = 0; i < n; i++) {
-            if (values[i] < 0 || values[i] > CompiledPrefixTable.MAX_VALUE) {
-                throw new IllegalArgumentException(
-                        "value "
-                                + values[i]
-                                + " cannot be compiled (maximum "
-                                + CompiledPrefixTable.MAX_VALUE
-                                + ")");
-            }
-        }
-        return new ImageCompiler(ipv6, highs, lows, lengths, values).run(n);
+            long[] highs, long[] lows, int[] lengths, int[] values, int n) {
+        return new ImageCompiler(highs, lows, lengths, values).run(n);
     }
 
     private CompiledPrefixTable.Image run(int n) {
@@ -120,12 +108,6 @@ final class ImageCompiler {
     }
 
     private long leaf(int entry) {
-        if (!ipv6) {
-            return (highs[entry] & 0xffffffff00000000L)
-                    | ((long) lengths[entry] << 24)
-                    | ((long) values[entry] << 2)
-                    | CompiledPrefixTable.TAG_LEAF;
-        }
         int index =
                 addFar(highs[entry], lows[entry], ((long) lengths[entry] << 32) | values[entry]);
         return ((long) index << 2) | CompiledPrefixTable.TAG_LEAF;
@@ -134,12 +116,6 @@ final class ImageCompiler {
     private long skip(int entry, int targetDepth, int offset) {
         long pathHigh = highs[entry] & mask(targetDepth << 3);
         long pathLow = lows[entry] & mask((targetDepth << 3) - 64);
-        if (!ipv6) {
-            return ((pathHigh >>> 40) << 40)
-                    | ((long) targetDepth << 34)
-                    | ((long) offset << 2)
-                    | CompiledPrefixTable.TAG_SKIP;
-        }
         int index = addFar(pathHigh, pathLow, ((long) targetDepth << 32) | offset);
         return ((long) index << 2) | CompiledPrefixTable.TAG_SKIP;
     }

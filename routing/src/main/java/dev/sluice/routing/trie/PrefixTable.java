@@ -154,11 +154,21 @@ public final class PrefixTable {
      * log n), values must be at most {@link CompiledPrefixTable#MAX_VALUE}.
      */
     public CompiledPrefixTable compile() {
+        long[][] v4Keys = sortedKeys(v4, v4Count);
+        long[][] v6Keys = sortedKeys(v6, v6Count);
         return new CompiledPrefixTable(
-                compileFamily(v4, false, v4Count), compileFamily(v6, true, v6Count));
+                Ipv4ImageCompiler.compile(
+                        column(v4Keys, 0), lengths(v4Keys), values(v4Keys), v4Count),
+                ImageCompiler.compile(
+                        column(v6Keys, 0),
+                        column(v6Keys, 1),
+                        lengths(v6Keys),
+                        values(v6Keys),
+                        v6Count));
     }
 
-    private static CompiledPrefixTable.Image compileFamily(Node root, boolean ipv6, int count) {
+    /** The entries as {high, low, length << 32 | value}, sorted by (address, length). */
+    private static long[][] sortedKeys(Node root, int count) {
         long[][] keys = new long[count][];
         int[] at = {0};
         TrieOps.forEach(
@@ -177,17 +187,39 @@ public final class PrefixTable {
                     }
                     return c != 0 ? c : Long.compare(a[2] >>> 32, b[2] >>> 32);
                 });
-        long[] highs = new long[count];
-        long[] lows = new long[count];
-        int[] lengths = new int[count];
-        int[] values = new int[count];
-        for (int i = 0; i < count; i++) {
-            highs[i] = keys[i][0];
-            lows[i] = keys[i][1];
-            lengths[i] = (int) (keys[i][2] >>> 32);
-            values[i] = (int) keys[i][2];
+        return keys;
+    }
+
+    private static long[] column(long[][] keys, int index) {
+        long[] column = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            column[i] = keys[i][index];
         }
-        return ImageCompiler.compile(ipv6, highs, lows, lengths, values, count);
+        return column;
+    }
+
+    private static int[] lengths(long[][] keys) {
+        int[] lengths = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            lengths[i] = (int) (keys[i][2] >>> 32);
+        }
+        return lengths;
+    }
+
+    private static int[] values(long[][] keys) {
+        int[] values = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = (int) keys[i][2];
+            if (values[i] < 0 || values[i] > CompiledPrefixTable.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "value "
+                                + values[i]
+                                + " cannot be compiled (maximum "
+                                + CompiledPrefixTable.MAX_VALUE
+                                + ")");
+            }
+        }
+        return values;
     }
 
     /** Receives the table's entries. */
