@@ -12,6 +12,7 @@ public final class DnsCounters {
         QUERIES_ORIGINAL("queries_original"),
         UPSTREAM_FAILURES("upstream_failures"),
         SERVFAIL_SENT("servfail_sent"),
+        OVERLOADED("overloaded"),
         MALFORMED_QUERIES("malformed_queries"),
         IGNORED_REPLIES("ignored_replies"),
         ADDRESSES_LEARNED("addresses_learned");

@@ -8,15 +8,17 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * Answers one query: picks the resolvers ({@link DomainRules}), forwards the raw message with a
  * random ID to each in turn until one answers, learns routes from the answer, and returns the
- * answer with the client's ID. No server answering gives SERVFAIL; an unreadable query FORMERR (or
- * nothing, without a header); an opcode other than QUERY NOTIMP. A truncated UDP answer goes back
- * as it is: the client retries over TCP, which is forwarded over TCP.
+ * answer with the client's ID. No server answering gives SERVFAIL, and so does a query beyond
+ * {@code maxInFlight} forwarded at once; an unreadable query FORMERR (or nothing, without a
+ * header); an opcode other than QUERY NOTIMP. A truncated UDP answer goes back as it is: the client
+ * retries over TCP, which is forwarded over TCP.
  *
  * <p>Never throws: every outcome is a reply (or null for "send nothing") and a counter.
  */
@@ -31,11 +33,14 @@ public final class DnsForwarder {
     private final LearnedRoutes learned;
     private final DnsCounters counters;
     private final IntSupplier randomId;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param tunnelResolvers the {@code [Interface] DNS} servers
      * @param originalResolvers the machine's resolvers from before connecting
      * @param randomId a fresh random 16-bit ID per upstream query
+     * @param maxInFlight queries forwarded at once; more get SERVFAIL at once (counted)
      */
     public DnsForwarder(
             DomainRules rules,
@@ -44,7 +49,8 @@ public final class DnsForwarder {
             DnsUpstream upstream,
             LearnedRoutes learned,
             DnsCounters counters,
-            IntSupplier randomId) {
+            IntSupplier randomId,
+            int maxInFlight) {
         this.rules = rules;
         this.tunnelResolvers = List.copyOf(tunnelResolvers);
         this.originalResolvers = originalResolvers;
@@ -52,6 +58,7 @@ public final class DnsForwarder {
         this.learned = learned;
         this.counters = counters;
         this.randomId = randomId;
+        this.maxInFlight = maxInFlight;
     }
 
     /**
@@ -71,6 +78,13 @@ public final class DnsForwarder {
             return CompletableFuture.completedFuture(
                     DnsReplies.error(message, query, DnsQuery.RCODE_NOTIMP));
         }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            // A flood must not turn into thousands of upstream sockets: refuse, counted.
+            inFlight.decrementAndGet();
+            counters.increment(Event.OVERLOADED);
+            return CompletableFuture.completedFuture(
+                    DnsReplies.error(message, query, DnsQuery.RCODE_SERVFAIL));
+        }
         Upstream route = rules.upstream(query.name());
         List<InetSocketAddress> servers;
         if (route == Upstream.TUNNEL) {
@@ -80,7 +94,8 @@ public final class DnsForwarder {
             counters.increment(Event.QUERIES_ORIGINAL);
             servers = originalResolvers.get();
         }
-        return attempt(message, query, servers, 0, route == Upstream.ORIGINAL, tcp);
+        return attempt(message, query, servers, 0, route == Upstream.ORIGINAL, tcp)
+                .whenComplete((reply, failure) -> inFlight.decrementAndGet());
     }
 
     private CompletableFuture<byte[]> attempt(

@@ -36,6 +36,9 @@ public final class SplitDns implements AutoCloseable {
     public static final int PORT = 53;
     private static final long UPSTREAM_TIMEOUT_MS = 2_500;
 
+    /** Each forwarded query holds a socket for up to 2 x 2.5 s; this bounds them. */
+    private static final int MAX_QUERIES_IN_FLIGHT = 512;
+
     private final EventLoopGroup group;
     private final DnsServer server;
     private final HostResolver host;
@@ -96,7 +99,8 @@ public final class SplitDns implements AutoCloseable {
                         new NettyDnsUpstream(group, config.iface().fwMark(), UPSTREAM_TIMEOUT_MS),
                         learned,
                         counters,
-                        () -> random.nextInt(1 << 16));
+                        () -> random.nextInt(1 << 16),
+                        MAX_QUERIES_IN_FLIGHT);
         InetAddress tunnelAddress = listenAddress(config);
         DnsServer server = null;
         try {

@@ -72,7 +72,8 @@ class DnsForwarderTest {
                     upstream,
                     learned,
                     counters,
-                    ids::incrementAndGet);
+                    ids::incrementAndGet,
+                    64);
 
     static byte[] answerTo(byte[] query, Rr... records) throws Exception {
         DnsQuery parsed = DnsQuery.parse(query);
@@ -180,6 +181,42 @@ class DnsForwarderTest {
     }
 
     @Test
+    void queriesBeyondTheInFlightBoundShouldGetServfailUntilOthersFinish() throws Exception {
+        List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+        DnsUpstream hanging =
+                (query, server, bypass, tcp, accepts) -> {
+                    CompletableFuture<byte[]> future = new CompletableFuture<>();
+                    pending.add(future);
+                    return future;
+                };
+        DnsForwarder bounded =
+                new DnsForwarder(
+                        new DomainRules(
+                                List.of(DomainPattern.parse("corp.example")),
+                                List.of(),
+                                List.of(),
+                                false,
+                                true),
+                        List.of(CORP),
+                        List::of,
+                        hanging,
+                        learned,
+                        counters,
+                        ids::incrementAndGet,
+                        2);
+        byte[] query = DnsMessages.query(1, "a.corp.example.", 1);
+        CompletableFuture<byte[]> first = bounded.handle(query, false);
+        bounded.handle(query, false);
+        byte[] refused = bounded.handle(query, false).get();
+        assertThat(DnsMessages.rcode(refused)).isEqualTo(DnsQuery.RCODE_SERVFAIL);
+        assertThat(counters.get(DnsCounters.Event.OVERLOADED)).isEqualTo(1);
+        pending.getFirst().completeExceptionally(new TimeoutException("gone"));
+        assertThat(DnsMessages.rcode(first.get())).isEqualTo(DnsQuery.RCODE_SERVFAIL);
+        bounded.handle(query, false);
+        assertThat(pending).as("a slot was free again").hasSize(3);
+    }
+
+    @Test
     void anUnreadableQueryShouldGetFormerrAndAnotherOpcodeNotimp() throws Exception {
         upstream.script = (server, query) -> List.of();
         byte[] garbage = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63, 'x'};
@@ -219,7 +256,8 @@ class DnsForwarderTest {
                         upstream,
                         failing,
                         counters,
-                        ids::incrementAndGet);
+                        ids::incrementAndGet,
+                        64);
         upstream.script =
                 (server, query) -> {
                     try {

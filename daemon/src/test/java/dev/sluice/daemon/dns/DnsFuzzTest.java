@@ -133,6 +133,7 @@ class DnsFuzzTest {
                         Runnable::run,
                         () -> {}),
                 new DnsCounters(),
-                () -> 4242);
+                () -> 4242,
+                64);
     }
 }
