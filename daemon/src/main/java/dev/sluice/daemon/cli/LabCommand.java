@@ -22,8 +22,10 @@ import picocli.CommandLine.Spec;
             "(root, Linux) Build the namespace topology of DESIGN.md (client, router, server, corp,",
             "internet), start a WireGuard peer and Sluice with an 850-prefix split list, send",
             "traffic to a corporate and an internet host over IPv4 and IPv6, and show where each",
-            "flow went (as the far side saw it) and at what rate. Everything is torn down",
-            "afterwards unless --keep. Exit 0 when every flow went where the policy says."
+            "flow went (as the far side saw it) and at what rate; with dnsmasq installed, also",
+            "resolve a corporate and an internet name and show which resolver saw each query",
+            "from where (split DNS). Everything is torn down afterwards unless --keep. Exit 0",
+            "when every flow and name went where the policy says."
         })
 final class LabCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -118,8 +120,15 @@ final class LabCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Path directory = Files.createTempDirectory("sluice-lab-");
+        boolean splitDns = onPath("dnsmasq");
+        if (!splitDns) {
+            err.println(
+                    "sluice lab: dnsmasq is not installed, so split DNS is not shown"
+                            + " (apt-get install dnsmasq-base)");
+        }
         LabDemo.Options options =
-                new LabDemo.Options(prefix, kind, binary, list, strategy, seconds, directory);
+                new LabDemo.Options(
+                        prefix, kind, binary, list, strategy, seconds, directory, splitDns);
         LabDemo.Running running =
                 LabDemo.run(
                         options,
@@ -186,11 +195,33 @@ final class LabCommand implements Callable<Integer> {
                     flow.mbps(),
                     flow.asExpected() ? "" : "   <-- unexpected");
         }
+        if (!running.names().isEmpty()) {
+            out.println();
+            out.printf("%-30s %-8s %-28s %s%n", "name", "policy", "asked of", "answer");
+            for (LabDemo.NameLookup name : running.names()) {
+                String resolver = name.expected().equals("tunnel") ? "corp" : "internet";
+                out.printf(
+                        "%-30s %-8s %-28s %s%s%n",
+                        name.name(),
+                        name.expected(),
+                        (name.observed().equals("none") ? "nobody" : resolver)
+                                + " (from "
+                                + name.source()
+                                + ")",
+                        name.answer().isEmpty() ? "-" : String.join(" ", name.answer()),
+                        name.asExpected()
+                                ? ""
+                                : name.leaked()
+                                        ? "   <-- the other resolver saw it"
+                                        : "   <-- unexpected");
+            }
+        }
         out.println();
         out.println(
                 running.allAsExpected()
-                        ? "Every flow went where the split policy says."
-                        : "Some flows did not go where the split policy says (see above).");
+                        ? "Every flow and every name went where the split policy says."
+                        : "Some flows or names did not go where the split policy says (see"
+                                + " above).");
     }
 
     private static boolean onPath(String tool) {

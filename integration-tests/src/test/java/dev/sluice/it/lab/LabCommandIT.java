@@ -19,6 +19,7 @@ class LabCommandIT {
         Privileged.requireNetworkNamespaces();
         Privileged.requireTool("wireguard-go", "the default lab peer");
         Privileged.requireTool("iperf3", "the lab's transfers");
+        Privileged.requireTool("dnsmasq", "the lab's resolvers (split DNS)");
     }
 
     @ParameterizedTest(name = "peer: {0}")
@@ -32,15 +33,25 @@ class LabCommandIT {
         assertThat(lab.err())
                 .contains("==> building namespaces", "==> starting Sluice", "==> tearing down");
         assertThat(lab.out())
-                .contains("handshake completed", "Every flow went where the split policy says.")
+                .contains(
+                        "handshake completed",
+                        "Every flow and every name went where the split policy says.")
                 .containsPattern(
                         "corp 10\\.60\\.32\\.10 +tunnel +tunnel \\(from 10\\.66\\.0\\.2\\) +[0-9.]+")
                 .containsPattern("corp fd11:1d80:c67a::10 +tunnel +tunnel \\(from fd66::2\\)")
                 .containsPattern(
                         "internet 198\\.19\\.0\\.10 +bypass +bypass \\(from 198\\.18\\.0\\.2\\)")
                 .containsPattern("internet fd19::10 +bypass +bypass \\(from fd18::2\\)")
-                .contains("864 forwarding prefixes");
+                .containsPattern(
+                        "www\\.corp\\.example +tunnel +corp \\(from 10\\.66\\.0\\.2\\) +10\\.60\\.32\\.10\n")
+                .containsPattern(
+                        "www\\.example\\.org +bypass +internet \\(from 198\\.18\\.0\\.2\\)"
+                                + " +198\\.19\\.0\\.10\n")
+                .contains("865 forwarding prefixes");
         assertThat(LabTopology.existing(PREFIX)).as("namespaces left behind").isEmpty();
+        assertThat(java.nio.file.Path.of("/etc/netns", PREFIX + "-client"))
+                .as("the client's resolver file is removed with the lab")
+                .doesNotExist();
     }
 
     @Test

@@ -28,6 +28,7 @@ public final class LabDemo {
      * @param strategy {@code capture} or {@code kernel}
      * @param seconds length of each TCP transfer
      * @param directory configurations, keys, logs
+     * @param splitDns whether to run the two resolvers and show split DNS (needs dnsmasq)
      */
     public record Options(
             String prefix,
@@ -36,7 +37,30 @@ public final class LabDemo {
             Path tunnelList,
             String strategy,
             int seconds,
-            Path directory) {}
+            Path directory,
+            boolean splitDns) {}
+
+    /**
+     * One name looked up in the client namespace, and which resolver saw the query from where.
+     *
+     * @param expected {@code tunnel} (the corp resolver, asked from the tunnel address) or {@code
+     *     bypass} (the internet resolver, asked from the client's underlay address)
+     * @param observed what the resolvers' logs say, or {@code none}
+     * @param source the address the resolver saw the query from, or {@code -}
+     * @param answer the addresses the name resolved to
+     * @param leaked whether the other resolver saw the name too
+     */
+    public record NameLookup(
+            String name,
+            String expected,
+            String observed,
+            String source,
+            List<String> answer,
+            boolean leaked) {
+        public boolean asExpected() {
+            return expected.equals(observed) && !answer.isEmpty() && !leaked;
+        }
+    }
 
     /**
      * One flow and what the far side saw.
@@ -63,6 +87,7 @@ public final class LabDemo {
         private LabPeer peer;
         private LabSluice sluice;
         private final List<Flow> flows = new ArrayList<>();
+        private final List<NameLookup> names = new ArrayList<>();
         private boolean handshake;
         private String sluiceSummary = "";
 
@@ -78,6 +103,11 @@ public final class LabDemo {
             return List.copyOf(flows);
         }
 
+        /** Split-DNS lookups (empty when the lab ran without resolvers). */
+        public List<NameLookup> names() {
+            return List.copyOf(names);
+        }
+
         public boolean handshakeCompleted() {
             return handshake;
         }
@@ -88,6 +118,9 @@ public final class LabDemo {
         }
 
         public boolean allAsExpected() {
+            if (names.stream().anyMatch(lookup -> !lookup.asExpected())) {
+                return false;
+            }
             return handshake && !flows.isEmpty() && flows.stream().allMatch(Flow::asExpected);
         }
 
@@ -164,6 +197,16 @@ public final class LabDemo {
                         PrivateKey.generate(random),
                         clientKey.publicKey().toBase64(),
                         options.directory());
+        LabResolvers resolvers = null;
+        if (options.splitDns()) {
+            progress.accept(
+                    "starting resolvers: corp.example at "
+                            + LabTopology.CORP_HOST
+                            + " (behind the peer), everything else at "
+                            + LabTopology.INTERNET_HOST
+                            + " (the client's resolver before Sluice)");
+            resolvers = LabResolvers.start(lab, options.directory());
+        }
         Path config =
                 LabPeer.secretFile(
                         options.directory().resolve("client.conf"),
@@ -176,6 +219,9 @@ public final class LabDemo {
                                         + "/32, "
                                         + LabTopology.CLIENT_TUNNEL6
                                         + "/128",
+                                options.splitDns()
+                                        ? "DNS = " + LabTopology.CORP_HOST + ", corp.example"
+                                        : "",
                                 "",
                                 "[Peer]",
                                 "PublicKey = " + running.peer.publicKey(),
@@ -189,6 +235,7 @@ public final class LabDemo {
                                 "Mode = include",
                                 "Strategy = " + options.strategy(),
                                 "Tunnel = @" + options.tunnelList().toAbsolutePath(),
+                                options.splitDns() ? "TunnelDomains = corp.example" : "",
                                 ""));
         progress.accept(
                 "starting Sluice in "
@@ -256,6 +303,36 @@ public final class LabDemo {
                 lab.internet(),
                 LabTopology.INTERNET_HOST6,
                 "bypass");
+        if (resolvers != null) {
+            lookUp(running, resolvers, progress, LabResolvers.CORP_NAME, "tunnel");
+            lookUp(running, resolvers, progress, LabResolvers.INTERNET_NAME, "bypass");
+        }
+    }
+
+    private static void lookUp(
+            Running running,
+            LabResolvers resolvers,
+            Consumer<String> progress,
+            String name,
+            String expected)
+            throws IOException {
+        progress.accept("resolving " + name + " in " + running.lab.client());
+        List<String> answer = resolvers.resolve(name);
+        List<String> corp = resolvers.askedFrom("corp", name);
+        List<String> internet = resolvers.askedFrom("internet", name);
+        String observed;
+        String source;
+        boolean leaked;
+        if (expected.equals("tunnel")) {
+            observed = corp.contains(LabTopology.CLIENT_TUNNEL) ? "tunnel" : "none";
+            source = corp.isEmpty() ? "-" : corp.getFirst();
+            leaked = !internet.isEmpty();
+        } else {
+            observed = internet.contains(LabTopology.CLIENT_UNDERLAY) ? "bypass" : "none";
+            source = internet.isEmpty() ? "-" : internet.getFirst();
+            leaked = !corp.isEmpty();
+        }
+        running.names.add(new NameLookup(name, expected, observed, source, answer, leaked));
     }
 
     private static void measure(

@@ -2,6 +2,7 @@ package dev.sluice.daemon.platform.linux.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,46 @@ public final class LabTopology implements AutoCloseable {
         return prefix + "-internet";
     }
 
+    /**
+     * The client namespace's resolver file: {@code ip netns exec} bind-mounts it over {@code
+     * /etc/resolv.conf}, so Sluice in the namespace rewrites this file and never the host's.
+     */
+    public Path clientResolverFile() {
+        return Path.of("/etc/netns", client(), "resolv.conf");
+    }
+
+    /** Writes {@link #clientResolverFile()} (before anything starts in the client namespace). */
+    public void writeClientResolverFile(String content) throws IOException {
+        Files.createDirectories(clientResolverFile().getParent());
+        Files.writeString(clientResolverFile(), content);
+    }
+
+    /** Deletes the {@code /etc/netns/<ns>} directories of this topology's namespaces. */
+    private static void removeResolverFiles(String prefix) {
+        LabTopology names = new LabTopology(prefix);
+        for (String ns :
+                List.of(
+                        names.client(),
+                        names.router(),
+                        names.server(),
+                        names.corp(),
+                        names.internet())) {
+            Path directory = Path.of("/etc/netns", ns);
+            try {
+                if (Files.isDirectory(directory)) {
+                    try (var files = Files.list(directory)) {
+                        for (Path file : files.toList()) {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                    Files.deleteIfExists(directory);
+                }
+            } catch (IOException e) {
+                // best effort: a stale file only matters to a namespace of the same name
+            }
+        }
+    }
+
     /** Namespaces of this topology that already exist (a lab that refuses to start names them). */
     public static List<String> existing(String prefix) throws IOException {
         LabTopology names = new LabTopology(prefix);
@@ -102,6 +143,7 @@ public final class LabTopology implements AutoCloseable {
         for (String ns : namespaces) {
             run(List.of("ip", "netns", "del", ns), false);
         }
+        removeResolverFiles(prefix);
         return namespaces;
     }
 
@@ -296,5 +338,6 @@ public final class LabTopology implements AutoCloseable {
             }
         }
         created.clear();
+        removeResolverFiles(prefix);
     }
 }
