@@ -159,7 +159,7 @@ public final class PrefixTable {
         return new CompiledPrefixTable(
                 Ipv4ImageCompiler.compile(
                         column(v4Keys, 0), lengths(v4Keys), values(v4Keys), v4Count),
-                ImageCompiler.compile(
+                Ipv6ImageCompiler.compile(
                         column(v6Keys, 0),
                         column(v6Keys, 1),
                         lengths(v6Keys),
