@@ -74,6 +74,9 @@ public final class Connection implements AutoCloseable {
     private SplitDns dns;
     private final LearnedRoutes learned;
 
+    /** Set once close() begins: late expiries of learned routes must change nothing then. */
+    private boolean closed;
+
     private Connection(
             SluiceConfig config,
             TunDevice tun,
@@ -418,6 +421,9 @@ public final class Connection implements AutoCloseable {
      * expiry scheduler.
      */
     synchronized void republish() {
+        if (closed) {
+            return;
+        }
         ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts(), learnedRoutes());
         try {
             applyKernelRoutes(config, snapshot);
@@ -493,6 +499,12 @@ public final class Connection implements AutoCloseable {
     /** Undoes everything: routes first, then the pipeline and the tun. */
     @Override
     public void close() throws RouteException {
+        synchronized (this) {
+            closed = true;
+        }
+        if (learned != null) {
+            learned.clear();
+        }
         if (reconciler != null) {
             reconciler.close();
         }

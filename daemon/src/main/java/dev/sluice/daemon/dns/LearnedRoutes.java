@@ -163,6 +163,11 @@ public final class LearnedRoutes {
         return null;
     }
 
+    /** Forgets every route (at disconnect; no change is announced). */
+    public void clear() {
+        cache.invalidateAll();
+    }
+
     /** Removes what has expired by the ticker's time now (the scheduler does it otherwise). */
     public void expireNow() {
         cache.cleanUp();

@@ -80,6 +80,7 @@ public final class SplitDns implements AutoCloseable {
         for (InetAddress resolver : config.iface().dnsServers()) {
             tunnelResolvers.add(new InetSocketAddress(resolver, PORT));
         }
+        InetAddress tunnelAddress = listenAddress(config);
         AtomicReference<List<InetSocketAddress>> originals = new AtomicReference<>(List.of());
         EventLoopGroup group =
                 new MultiThreadIoEventLoopGroup(
@@ -101,7 +102,6 @@ public final class SplitDns implements AutoCloseable {
                         counters,
                         () -> random.nextInt(1 << 16),
                         MAX_QUERIES_IN_FLIGHT);
-        InetAddress tunnelAddress = listenAddress(config);
         DnsServer server = null;
         try {
             server =

@@ -79,6 +79,15 @@ class LearnedRoutesTest {
     }
 
     @Test
+    void clearingShouldForgetEverythingWithoutAnnouncingIt() {
+        routes.learn(List.of(a("10.60.32.77", 60)), Verdict.TUNNEL, "corp.example", "app");
+        routes.clear();
+        advance(Duration.ofSeconds(61));
+        assertThat(routes.routes()).isEmpty();
+        assertThat(changes).as("only the learning announced a change").hasValue(1);
+    }
+
+    @Test
     void theForwardingTableShouldTunnelALearnedAddressUntilItExpiresThenBypassIt() {
         SplitPolicy policy =
                 new SplitPolicy(

@@ -3,8 +3,11 @@ package dev.sluice.daemon.platform.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ResolvedTest {
     @Test
@@ -41,12 +44,11 @@ class ResolvedTest {
     }
 
     @Test
-    void aPlainFileShouldNotCountAsManagedByResolved(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("resolv.conf"), "");
+    void aPlainFileShouldNotCountAsManagedByResolved(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("resolv.conf"), "");
         assertThat(Resolved.manages(file)).isFalse();
-        java.nio.file.Path link = dir.resolve("link");
-        java.nio.file.Files.createSymbolicLink(link, file);
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, file);
         assertThat(Resolved.manages(link))
                 .as("links elsewhere than /run/systemd/resolve")
                 .isFalse();

@@ -31,38 +31,56 @@ public final class LabResolvers {
     public static LabResolvers start(LabTopology lab, Path directory)
             throws IOException, InterruptedException {
         lab.writeClientResolverFile("nameserver " + LabTopology.INTERNET_HOST + "\n");
-        LabResolvers resolvers = new LabResolvers(lab, directory);
-        resolvers.server(
+        dnsmasq(
+                lab,
                 lab.corp(),
                 LabTopology.CORP_HOST,
+                directory,
                 "corp",
                 "--host-record=" + CORP_NAME + "," + CORP_ANSWER + ",300");
-        resolvers.server(
+        dnsmasq(
+                lab,
                 lab.internet(),
                 LabTopology.INTERNET_HOST,
+                directory,
                 "internet",
                 "--address=/#/" + INTERNET_ANSWER);
-        return resolvers;
+        return new LabResolvers(lab, directory);
     }
 
-    private void server(String ns, String address, String name, String records)
+    /**
+     * Starts dnsmasq in {@code ns} on {@code address}:53 with {@code records} and no upstream,
+     * logging every query to {@code <name>-dns.log} in {@code directory} (read by {@link
+     * #askedFrom}); returns once it listens. It stops with the lab.
+     */
+    public static void dnsmasq(
+            LabTopology lab,
+            String ns,
+            String address,
+            Path directory,
+            String name,
+            String... records)
             throws IOException, InterruptedException {
         Path log = directory.resolve(name + "-dns.log");
         Files.writeString(log, "");
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "dnsmasq",
+                                "--keep-in-foreground",
+                                "--no-resolv",
+                                "--no-hosts",
+                                "--bind-interfaces",
+                                "--listen-address=" + address,
+                                "--log-queries",
+                                "--log-facility=" + log,
+                                "--pid-file=" + directory.resolve(name + "-dns.pid")));
+        command.addAll(List.of(records));
         lab.start(
                 ns,
                 Map.of(),
                 directory.resolve(name + "-dnsmasq.out"),
-                "dnsmasq",
-                "--keep-in-foreground",
-                "--no-resolv",
-                "--no-hosts",
-                "--bind-interfaces",
-                "--listen-address=" + address,
-                "--log-queries",
-                "--log-facility=" + log,
-                "--pid-file=" + directory.resolve(name + "-dns.pid"),
-                records);
+                command.toArray(String[]::new));
         for (int i = 0; i < 100; i++) {
             if (lab.tryExec(ns, "ss", "-uln").contains(address + ":53")) {
                 return;
