@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.cli.Launcher;
+import dev.sluice.it.dataplane.NetworkState;
 import dev.sluice.it.dataplane.UnderlayCapture;
 import dev.sluice.testkit.Privileged;
 import java.nio.file.Files;
@@ -227,6 +228,53 @@ class SplitDnsIT {
                     .isEqualTo(DnsLab.RESOLV_CONF_BEFORE);
         }
         assertThat(Files.readAllBytes(Path.of("/etc/resolv.conf"))).isEqualTo(hostResolvConf);
+    }
+
+    @Test
+    void withTheKernelStrategyALearnedAddressShouldBeARouteAndGoneAfterDisconnect()
+            throws Exception {
+        try (DnsLab dns = DnsLab.start("sdr" + ProcessHandle.current().pid() % 10_000, directory)) {
+            LabTopology lab = dns.lab;
+            Path log = directory.resolve("daemon.log");
+            Path socket = LabSluice.controlSocket(log);
+            Path config =
+                    dns.fixture.writeClientConfig(
+                            config(dns)
+                                    .replace(
+                                            "Mode = include", "Mode = include\nStrategy = kernel"));
+            LabSluice daemon =
+                    LabSluice.startDaemon(
+                            lab,
+                            lab.client(),
+                            Launcher.binary(),
+                            config,
+                            log,
+                            directory.resolve("state"));
+            try {
+                daemon.awaitControlSocket();
+                Launcher.Result connect =
+                        Launcher.run("", "connect", "--wait", "20", "--socket", socket.toString());
+                assertThat(connect.exitCode()).as(connect.err() + daemon.log()).isZero();
+                assertThat(dig(lab, "app.corp.example")).isEqualTo(DnsLab.CORP_APP);
+                assertThat(lab.exec(lab.client(), "ip", "route", "show", "table", "51820"))
+                        .as("the learned address as a kernel route")
+                        .contains(DnsLab.CORP_APP + " dev sluice0");
+                assertThat(pings(lab, DnsLab.CORP_APP)).isTrue();
+
+                // Disconnect while the record lives; its expiry comes later, in a daemon that
+                // keeps running, and must not put anything back.
+                assertThat(Launcher.run("", "disconnect", "--socket", socket.toString()).exitCode())
+                        .isZero();
+                Thread.sleep(3_500);
+                assertThat(lab.tryExec(lab.client(), "ip", "route", "show", "table", "51820"))
+                        .isBlank();
+                assertThat(NetworkState.capture(lab, lab.client()))
+                        .isEqualTo(dns.fixture.clientStateBefore());
+                assertThat(Files.readAllBytes(dns.resolvConf)).isEqualTo(DnsLab.RESOLV_CONF_BEFORE);
+            } finally {
+                daemon.stop();
+            }
+        }
     }
 
     /**
