@@ -1,7 +1,5 @@
 package dev.sluice.routing.trie;
 
-import java.util.Arrays;
-
 /**
  * Builds an {@link Ipv4LookupImage} from entries sorted by (address, length) in one sweep per
  * level, O(n + nodes * 64): a stack of enclosing prefixes gives each leaf its longest match (leaf
@@ -21,10 +19,7 @@ final class Ipv4ImageCompiler {
     private final Sweep[] levels = new Sweep[6];
 
     private int[] top;
-    private long[] nodes = new long[3 * 64];
-    private int nodesUsed;
-    private int[] leaves = new int[256];
-    private int leavesUsed;
+    private final NodeArena arena = new NodeArena(3);
 
     private Ipv4ImageCompiler(long[] addresses, int[] lengths, int[] values) {
         this.addresses = addresses;
@@ -60,7 +55,7 @@ final class Ipv4ImageCompiler {
         }
         for (int c = 0; c < sweep.children; c++) {
             if (sweep.internalFrom[c] >= 0) {
-                int node = reserveNodes(1);
+                int node = arena.reserveNodes(1);
                 top[c] = 0x80000000 | node;
                 fillNode(
                         node,
@@ -72,12 +67,7 @@ final class Ipv4ImageCompiler {
                         0);
             }
         }
-        return new Ipv4LookupImage(
-                topBits,
-                top,
-                Arrays.copyOf(nodes, nodesUsed * 3),
-                Arrays.copyOf(leaves, leavesUsed),
-                n);
+        return new Ipv4LookupImage(topBits, top, arena.nodes(), arena.leaves(), n);
     }
 
     /**
@@ -98,28 +88,8 @@ final class Ipv4ImageCompiler {
             sweep.run(from, to, base, 0, inherited, 1 << spanBits);
             repeat = 64 >>> spanBits;
         }
-        long vector = 0;
-        long leafvec = 0;
-        int leafBase = leavesUsed;
-        int previous = Integer.MIN_VALUE;
-        int internal = 0;
-        for (int s = 0; s < sweep.children; s++) {
-            if (sweep.internalFrom[s] >= 0) {
-                vector |= 1L << s;
-                internal++;
-                continue;
-            }
-            int leaf = sweep.match[s] + 1;
-            if (leaf != previous) {
-                leafvec |= 1L << (s * repeat);
-                appendLeaf(leaf);
-                previous = leaf;
-            }
-        }
-        int childBase = reserveNodes(internal);
-        nodes[node * 3] = vector;
-        nodes[node * 3 + 1] = leafvec;
-        nodes[node * 3 + 2] = ((long) leafBase << 32) | childBase;
+        int childBase =
+                arena.writeNode(node, sweep.match, sweep.internalFrom, sweep.children, repeat);
         int child = childBase;
         for (int s = 0; s < sweep.children; s++) {
             if (sweep.internalFrom[s] >= 0) {
@@ -133,22 +103,6 @@ final class Ipv4ImageCompiler {
                         level + 1);
             }
         }
-    }
-
-    private int reserveNodes(int count) {
-        if ((nodesUsed + count) * 3 > nodes.length) {
-            nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, (nodesUsed + count) * 3));
-        }
-        int first = nodesUsed;
-        nodesUsed += count;
-        return first;
-    }
-
-    private void appendLeaf(int leaf) {
-        if (leavesUsed == leaves.length) {
-            leaves = Arrays.copyOf(leaves, leaves.length * 2);
-        }
-        leaves[leavesUsed++] = leaf;
     }
 
     /**

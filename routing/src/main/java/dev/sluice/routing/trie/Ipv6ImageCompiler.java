@@ -1,7 +1,5 @@
 package dev.sluice.routing.trie;
 
-import java.util.Arrays;
-
 /**
  * Builds an {@link Ipv6LookupImage} from entries sorted by (address, length): per node one sweep
  * over its children with a stack of covering prefixes (leaf pushing, as in {@link
@@ -19,13 +17,7 @@ final class Ipv6ImageCompiler {
     private final int[] stackEntry = new int[130];
     private final int[] stackEnd = new int[130];
     private final Sweep[] levels = new Sweep[24];
-    private static final int WORDS = Ipv6LookupImage.NODE_WORDS;
-
-    private long[] nodes = new long[WORDS * 64];
-    private long[] paths = new long[64];
-    private int nodesUsed;
-    private int[] leaves = new int[256];
-    private int leavesUsed;
+    private final NodeArena arena = new NodeArena(Ipv6LookupImage.NODE_WORDS);
 
     private Ipv6ImageCompiler(long[] highs, long[] lows, int[] lengths, int[] values) {
         this.highs = highs;
@@ -51,18 +43,12 @@ final class Ipv6ImageCompiler {
         }
         for (int c = 0; c < sweep.children; c++) {
             if (sweep.from[c] >= 0) {
-                int node = reserveNodes(1);
+                int node = arena.reserveNodes(1);
                 top[c] = 0x80000000 | node;
                 child(node, sweep.from[c], sweep.to[c], topBits, sweep.match[c], 0);
             }
         }
-        return new Ipv6LookupImage(
-                topBits,
-                top,
-                Arrays.copyOf(nodes, nodesUsed * WORDS),
-                Arrays.copyOf(paths, nodesUsed),
-                Arrays.copyOf(leaves, leavesUsed),
-                n);
+        return new Ipv6LookupImage(topBits, top, arena.nodes(), arena.spare(), arena.leaves(), n);
     }
 
     /**
@@ -75,9 +61,9 @@ final class Ipv6ImageCompiler {
         int shared = Math.min(commonPrefix(from, to - 1), shortest(from, to));
         int depth = childDepth + 6 * ((shared - childDepth) / 6);
         if (depth > childDepth) {
-            nodes[node * WORDS + 3] = ((long) depth << 32) | (inherited + 1);
-            nodes[node * WORDS + 4] = highs[from] & Ipv6LookupImage.topMask(depth);
-            paths[node] = lows[from] & Ipv6LookupImage.topMask(depth - 64);
+            arena.setWord(node, 3, ((long) depth << 32) | (inherited + 1));
+            arena.setWord(node, 4, highs[from] & Ipv6LookupImage.topMask(depth));
+            arena.setSpare(node, lows[from] & Ipv6LookupImage.topMask(depth - 64));
         }
         fillNode(node, from, to, depth, inherited, level);
     }
@@ -88,28 +74,7 @@ final class Ipv6ImageCompiler {
         }
         Sweep sweep = levels[level];
         sweep.run(from, to, depth, 6, inherited);
-        long vector = 0;
-        long leafvec = 0;
-        int leafBase = leavesUsed;
-        int previous = Integer.MIN_VALUE;
-        int internal = 0;
-        for (int c = 0; c < 64; c++) {
-            if (sweep.from[c] >= 0) {
-                vector |= 1L << c;
-                internal++;
-                continue;
-            }
-            int leaf = sweep.match[c] + 1;
-            if (leaf != previous) {
-                leafvec |= 1L << c;
-                appendLeaf(leaf);
-                previous = leaf;
-            }
-        }
-        int childBase = reserveNodes(internal);
-        nodes[node * WORDS] = vector;
-        nodes[node * WORDS + 1] = leafvec;
-        nodes[node * WORDS + 2] = ((long) leafBase << 32) | childBase;
+        int childBase = arena.writeNode(node, sweep.match, sweep.from, 64, 1);
         int next = childBase;
         for (int c = 0; c < 64; c++) {
             if (sweep.from[c] >= 0) {
@@ -132,24 +97,6 @@ final class Ipv6ImageCompiler {
             shortest = Math.min(shortest, lengths[i]);
         }
         return shortest;
-    }
-
-    private int reserveNodes(int count) {
-        if ((nodesUsed + count) * WORDS > nodes.length) {
-            int capacity = Math.max(nodes.length * 2, (nodesUsed + count) * WORDS);
-            nodes = Arrays.copyOf(nodes, capacity);
-            paths = Arrays.copyOf(paths, capacity / WORDS);
-        }
-        int first = nodesUsed;
-        nodesUsed += count;
-        return first;
-    }
-
-    private void appendLeaf(int leaf) {
-        if (leavesUsed == leaves.length) {
-            leaves = Arrays.copyOf(leaves, leaves.length * 2);
-        }
-        leaves[leavesUsed++] = leaf;
     }
 
     /** The bits [depth, depth + width) of entry {@code i} (width at most 32), zero-padded. */
