@@ -75,6 +75,24 @@ class DnsForwarderTest {
                     ids::incrementAndGet,
                     64);
 
+    /** A forwarder for corp.example with one tunnel resolver and no original ones. */
+    private DnsForwarder corpOnly(DnsUpstream through, LearnedRoutes into, int maxInFlight) {
+        return new DnsForwarder(
+                new DomainRules(
+                        List.of(DomainPattern.parse("corp.example")),
+                        List.of(),
+                        List.of(),
+                        false,
+                        true),
+                List.of(CORP),
+                List::of,
+                through,
+                into,
+                counters,
+                ids::incrementAndGet,
+                maxInFlight);
+    }
+
     static byte[] answerTo(byte[] query, Rr... records) throws Exception {
         DnsQuery parsed = DnsQuery.parse(query);
         return DnsMessages.response(parsed.id(), parsed.name() + ".", parsed.type(), 0, records);
@@ -189,21 +207,7 @@ class DnsForwarderTest {
                     pending.add(future);
                     return future;
                 };
-        DnsForwarder bounded =
-                new DnsForwarder(
-                        new DomainRules(
-                                List.of(DomainPattern.parse("corp.example")),
-                                List.of(),
-                                List.of(),
-                                false,
-                                true),
-                        List.of(CORP),
-                        List::of,
-                        hanging,
-                        learned,
-                        counters,
-                        ids::incrementAndGet,
-                        2);
+        DnsForwarder bounded = corpOnly(hanging, learned, 2);
         byte[] query = DnsMessages.query(1, "a.corp.example.", 1);
         CompletableFuture<byte[]> first = bounded.handle(query, false);
         bounded.handle(query, false);
@@ -243,21 +247,7 @@ class DnsForwarderTest {
                         () -> {
                             throw new IllegalStateException("kernel said no");
                         });
-        DnsForwarder closed =
-                new DnsForwarder(
-                        new DomainRules(
-                                List.of(DomainPattern.parse("corp.example")),
-                                List.of(),
-                                List.of(),
-                                false,
-                                true),
-                        List.of(CORP),
-                        List::of,
-                        upstream,
-                        failing,
-                        counters,
-                        ids::incrementAndGet,
-                        64);
+        DnsForwarder closed = corpOnly(upstream, failing, 64);
         upstream.script =
                 (server, query) -> {
                     try {
