@@ -1,6 +1,5 @@
 package dev.sluice.daemon.cli;
 
-import java.lang.System.Logger;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,8 +19,6 @@ import picocli.CommandLine.Spec;
             "that did not finish is recovered first."
         })
 final class UpCommand implements Callable<Integer> {
-    private static final Logger LOG = System.getLogger("dev.sluice.daemon.Daemon");
-
     @Spec CommandSpec spec;
 
     @Option(

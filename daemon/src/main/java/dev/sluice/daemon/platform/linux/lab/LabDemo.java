@@ -267,42 +267,15 @@ public final class LabDemo {
                         + " (first packet starts the handshake)");
         probes.ping(lab.client(), LabTopology.CORP_HOST);
         running.handshake = running.peer.handshakeCompleted();
-        measure(
-                running,
-                probes,
-                options,
-                progress,
-                "corp",
-                lab.corp(),
-                LabTopology.CORP_HOST,
-                "tunnel");
-        measure(
-                running,
-                probes,
-                options,
-                progress,
-                "corp",
-                lab.corp(),
-                LabTopology.CORP_HOST6,
-                "tunnel");
-        measure(
-                running,
-                probes,
-                options,
-                progress,
-                "internet",
-                lab.internet(),
-                LabTopology.INTERNET_HOST,
-                "bypass");
-        measure(
-                running,
-                probes,
-                options,
-                progress,
-                "internet",
-                lab.internet(),
-                LabTopology.INTERNET_HOST6,
-                "bypass");
+        String[][] flows = {
+            {"corp", lab.corp(), LabTopology.CORP_HOST, "tunnel"},
+            {"corp", lab.corp(), LabTopology.CORP_HOST6, "tunnel"},
+            {"internet", lab.internet(), LabTopology.INTERNET_HOST, "bypass"},
+            {"internet", lab.internet(), LabTopology.INTERNET_HOST6, "bypass"}
+        };
+        for (String[] flow : flows) {
+            measure(running, probes, options, progress, flow[0], flow[1], flow[2], flow[3]);
+        }
         if (resolvers != null) {
             lookUp(running, resolvers, progress, LabResolvers.CORP_NAME, "tunnel");
             lookUp(running, resolvers, progress, LabResolvers.INTERNET_NAME, "bypass");
