@@ -47,6 +47,20 @@ class SplitDnsIT {
                         "DomainTtlMax = 3s"));
     }
 
+    /** {@code sluice up} in the client namespace with {@link #config}, logging to {@code log}. */
+    private static LabSluice up(DnsLab dns, Path log) throws Exception {
+        return LabSluice.up(
+                dns.lab,
+                dns.lab.client(),
+                Launcher.binary(),
+                dns.fixture.writeClientConfig(config(dns)),
+                log);
+    }
+
+    private static String status(Path socket) throws Exception {
+        return Launcher.run("", "status", "--socket", socket.toString()).out();
+    }
+
     private static String dig(LabTopology lab, String... arguments) throws Exception {
         String[] command = new String[arguments.length + 4];
         command[0] = "dig";
@@ -78,13 +92,7 @@ class SplitDnsIT {
                     UnderlayCapture.start(lab, lab.router(), "to-client", directory, "router");
             UnderlayCapture corpLink =
                     UnderlayCapture.start(lab, lab.server(), "to-corp", directory, "corp-link");
-            LabSluice sluice =
-                    LabSluice.up(
-                            lab,
-                            lab.client(),
-                            Launcher.binary(),
-                            dns.fixture.writeClientConfig(config(dns)),
-                            log);
+            LabSluice sluice = up(dns, log);
             try {
                 assertThat(Files.readString(dns.resolvConf))
                         .startsWith("# written by sluice")
@@ -180,13 +188,7 @@ class SplitDnsIT {
             LabTopology lab = dns.lab;
             Path log = directory.resolve("sluice.log");
             Path socket = LabSluice.controlSocket(log);
-            LabSluice sluice =
-                    LabSluice.up(
-                            lab,
-                            lab.client(),
-                            Launcher.binary(),
-                            dns.fixture.writeClientConfig(config(dns)),
-                            log);
+            LabSluice sluice = up(dns, log);
             Path fuzz = directory.resolve("fuzz.py");
             Files.writeString(fuzz, FUZZ);
             String sent = lab.exec(lab.client(), "python3", fuzz.toString(), "10.66.0.2");
@@ -197,17 +199,12 @@ class SplitDnsIT {
             try {
                 afterFlood = dig(lab, "+tries=3", "www.corp.example");
             } catch (java.io.IOException e) {
-                throw new AssertionError(
-                        e.getMessage()
-                                + "\n"
-                                + sluice.log()
-                                + Launcher.run("", "status", "--socket", socket.toString()).out(),
-                        e);
+                throw new AssertionError(e.getMessage() + "\n" + sluice.log() + status(socket), e);
             }
             assertThat(afterFlood).isEqualTo("10.60.32.77");
             assertThat(dig(lab, "+tcp", "example.org")).isEqualTo("198.19.0.99");
             assertThat(sluice.exitCode()).as(sluice.log()).isEmpty();
-            String status = Launcher.run("", "status", "--socket", socket.toString()).out();
+            String status = status(socket);
             assertThat(status).containsPattern("queries: +\\d+ through the tunnel");
             assertThat(status).doesNotContain(" 0 malformed");
 
