@@ -5,6 +5,7 @@ import dev.sluice.routing.trie.CompiledPrefixTable;
 import dev.sluice.routing.trie.PrefixTable;
 import dev.sluice.testkit.RandomPrefixes;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,11 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each invocation looks up {@link #BATCH} addresses taken in order from pre-generated probes: a
  * quarter random, three quarters inside random table prefixes (first, last, random address), so
- * most lookups walk to a leaf. Scores are per lookup. Two probe sets:
+ * most lookups walk to a leaf. Scores are per lookup. Three probe sets:
  *
  * <ul>
- *   <li>{@code hot}: 1,024 distinct destinations, like the active flows of a busy client; the paths
- *       they touch stay in cache, so this measures the trie's own work.
+ *   <li>{@code hot}: 1,024 distinct destinations, looked up in the same order again and again; the
+ *       paths they touch stay in cache and the CPU learns the sequence of branches, so this
+ *       measures the trie's own work at its best.
+ *   <li>{@code flows}: the same 1,024 destinations in a random order (65,536 draws), like the
+ *       packets of a busy client's active flows interleaved: the paths stay in cache but the
+ *       branches cannot be learned. This is what the data path meets.
  *   <li>{@code uniform}: 65,536 destinations spread over the whole table; at 100k prefixes the
  *       table (6-8 MB) exceeds this machine's caches and each lookup pays 2-4 dependent memory
  *       misses, so this measures the memory hierarchy as much as the trie.
@@ -54,7 +59,7 @@ public class PrefixTableBenchmark {
     @Param({"ipv4", "ipv6"})
     public String family;
 
-    @Param({"hot", "uniform"})
+    @Param({"hot", "flows", "uniform"})
     public String probes;
 
     private PrefixTable table;
@@ -88,6 +93,13 @@ public class PrefixTableBenchmark {
         int count = probes.equals("hot") ? 1024 : 65_536;
         probeMask = count - 1;
         long[][] addresses = RandomPrefixes.addresses(43, raws, count, ipv6);
+        if (probes.equals("flows")) {
+            long[][] destinations = RandomPrefixes.addresses(43, raws, 1024, ipv6);
+            Random draw = new Random(44);
+            for (int i = 0; i < count; i++) {
+                addresses[i] = destinations[draw.nextInt(destinations.length)];
+            }
+        }
         probeHigh = new long[count];
         probeLow = new long[count];
         probeV4 = new int[count];
