@@ -7,9 +7,6 @@ package dev.sluice.routing.trie;
  * siblings are reserved so that they stay contiguous.
  */
 final class Ipv4ImageCompiler {
-    /** Tables at least this large get an 18-bit top level (1 MiB); smaller ones a 12-bit one. */
-    static final int WIDE_TOP_THRESHOLD = 16_384;
-
     private final long[] addresses;
     private final int[] lengths;
     private final int[] values;
@@ -41,7 +38,7 @@ final class Ipv4ImageCompiler {
     }
 
     private Ipv4LookupImage run(int n) {
-        int topBits = n >= WIDE_TOP_THRESHOLD ? 18 : 12;
+        int topBits = TopLevelWidth.bitsFor(n);
         top = new int[1 << topBits];
         Sweep sweep = new Sweep(1 << topBits);
         sweep.run(0, n, 0, 32 - topBits, -1, 1 << topBits);

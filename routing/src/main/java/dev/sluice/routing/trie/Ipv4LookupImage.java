@@ -18,11 +18,11 @@ package dev.sluice.routing.trie;
  *   leaf of c        = leaves[leafBase + popcount(leafvec &amp; (2^(c+1) - 1)) - 1]
  * </pre>
  *
- * <p>The children of a node are contiguous, so one base serves all of them. With {@code k} = 18
- * (tables of 16k prefixes and more; 1 MiB) a /24 is resolved by the top level, one node and one
- * leaf; smaller tables use {@code k} = 12 (16 KiB). The last stride holds the remaining 2 bits,
- * each repeated 16 times (free, thanks to run-length compression). A match is {@code length << 22 |
- * value}, as elsewhere in {@link CompiledPrefixTable}.
+ * <p>The children of a node are contiguous, so one base serves all of them. {@code k} is 12, 16 or
+ * 18 by table size ({@link TopLevelWidth}); with 18 a /24 is resolved by the top level, one node
+ * and one leaf. The last stride holds the remaining 2 or 4 bits, each repeated 16 or 4 times (free,
+ * thanks to run-length compression). A match is {@code length << 22 | value}, as elsewhere in
+ * {@link CompiledPrefixTable}.
  *
  * <p>Contracts: lookups allocate nothing and never throw. Immutable.
  */

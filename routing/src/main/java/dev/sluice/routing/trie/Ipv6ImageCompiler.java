@@ -7,9 +7,6 @@ package dev.sluice.routing.trie;
  * that all of them share (path compression), at most {@code (128 - k) / 6} levels down.
  */
 final class Ipv6ImageCompiler {
-    /** Tables at least this large get an 18-bit top level (1 MiB); smaller ones a 12-bit one. */
-    static final int WIDE_TOP_THRESHOLD = 16_384;
-
     private final long[] highs;
     private final long[] lows;
     private final int[] lengths;
@@ -32,7 +29,7 @@ final class Ipv6ImageCompiler {
     }
 
     private Ipv6LookupImage run(int n) {
-        int topBits = n >= WIDE_TOP_THRESHOLD ? 18 : 12;
+        int topBits = TopLevelWidth.bitsFor(n);
         int[] top = new int[1 << topBits];
         Sweep sweep = new Sweep(1 << topBits);
         sweep.run(0, n, 0, topBits, -1);

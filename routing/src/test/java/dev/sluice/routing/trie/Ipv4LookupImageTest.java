@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Edges of the IPv4 image, address by address against the persistent trie: the default route, both
- * ends of the space, nested prefixes down to /32 in the last 2-bit stride, prefixes on and across
- * the top level's boundary, with the narrow (12-bit) and the wide (18-bit) top level.
+ * ends of the space, nested prefixes down to /32 in the last (2- or 4-bit) stride, prefixes on and
+ * across the top level's boundary, with each top level width (12, 16 and 18 bits).
  */
 class Ipv4LookupImageTest {
     private static final List<String> EDGES =
@@ -37,7 +37,7 @@ class Ipv4LookupImageTest {
         for (int i = 0; i < EDGES.size(); i++) {
             builder.put(IpPrefix.parse(EDGES.get(i)), i);
         }
-        // Fillers in 100.64.0.0/10, away from the edges, to reach the wide top level.
+        // Fillers in 100.64.0.0/10, away from the edges, to reach the wider top levels.
         for (int i = 0; i < fillers; i++) {
             builder.put(IpPrefix.ipv4(0x64400000 | i << 8, 24), 1000 + (i & 7));
         }
@@ -45,8 +45,8 @@ class Ipv4LookupImageTest {
     }
 
     @Test
-    void everyAddressAroundTheEdgesShouldMatchThePersistentTrieWithBothTopLevels() {
-        for (int fillers : new int[] {0, Ipv4ImageCompiler.WIDE_TOP_THRESHOLD}) {
+    void everyAddressAroundTheEdgesShouldMatchThePersistentTrieWithEveryTopLevelWidth() {
+        for (int fillers : new int[] {0, TopLevelWidth.MEDIUM_FROM, TopLevelWidth.WIDE_FROM}) {
             PrefixTable table = table(fillers);
             CompiledPrefixTable compiled = table.compile();
             for (String edge : EDGES) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Edges of the IPv6 image against the persistent trie: the default route, both ends of the space,
  * skipped paths that end before, at and after bit 64, strides that straddle bit 64, nested prefixes
- * down to /128 in the last 2-bit stride, with the narrow and the wide top level.
+ * down to /128 in the last (2- or 4-bit) stride, with each top level width (12, 16 and 18 bits).
  */
 class Ipv6LookupImageTest {
     private static final List<String> EDGES =
@@ -37,7 +37,7 @@ class Ipv6LookupImageTest {
         for (int i = 0; i < EDGES.size(); i++) {
             builder.put(IpPrefix.parse(EDGES.get(i)), i);
         }
-        // Fillers under 3fff::/16, away from the edges, to reach the wide top level.
+        // Fillers under 3fff::/16, away from the edges, to reach the wider top levels.
         for (int i = 0; i < fillers; i++) {
             builder.put(IpPrefix.ipv6(0x3fff000000000000L | (long) i << 16, 0, 48), 1000 + (i & 7));
         }
@@ -45,8 +45,8 @@ class Ipv6LookupImageTest {
     }
 
     @Test
-    void addressesAroundTheEdgesShouldMatchThePersistentTrieWithBothTopLevels() {
-        for (int fillers : new int[] {0, Ipv6ImageCompiler.WIDE_TOP_THRESHOLD}) {
+    void addressesAroundTheEdgesShouldMatchThePersistentTrieWithEveryTopLevelWidth() {
+        for (int fillers : new int[] {0, TopLevelWidth.MEDIUM_FROM, TopLevelWidth.WIDE_FROM}) {
             PrefixTable table = table(fillers);
             CompiledPrefixTable compiled = table.compile();
             int checked = 0;

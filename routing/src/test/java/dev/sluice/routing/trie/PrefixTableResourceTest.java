@@ -54,8 +54,7 @@ class PrefixTableResourceTest {
             PrefixTable table = build(raws);
             long bytes = GraphLayout.parseInstance(table).totalSize();
             double perPrefix = (double) bytes / raws.size();
-            long compiledBytes = GraphLayout.parseInstance(table.compile()).totalSize();
-            double compiledPerPrefix = (double) compiledBytes / raws.size();
+            double compiledPerPrefix = compiledBytesPerPrefix(table, raws.size());
             System.out.printf(
                     "IPv%d: %d prefixes, trie %.1f bytes/prefix (%s), compiled %.1f bytes/prefix%n",
                     ipv6 ? 6 : 4, raws.size(), perPrefix, table.shape(), compiledPerPrefix);
@@ -64,6 +63,30 @@ class PrefixTableResourceTest {
                     .as("compiled bytes per prefix, IPv%d", ipv6 ? 6 : 4)
                     .isLessThan(100);
         }
+    }
+
+    /** Just past a threshold the wider top level weighs most per prefix. */
+    @Test
+    void theCompiledTableShouldStayWithin100BytesPerPrefixWhereTheTopLevelWidens() {
+        int[] sizes = {
+            TopLevelWidth.MEDIUM_FROM - 1,
+            TopLevelWidth.MEDIUM_FROM,
+            TopLevelWidth.WIDE_FROM - 1,
+            TopLevelWidth.WIDE_FROM
+        };
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            for (int size : sizes) {
+                List<RandomPrefixes.Raw> raws =
+                        ipv6 ? RandomPrefixes.ipv6(11, size) : RandomPrefixes.ipv4(11, size);
+                assertThat(compiledBytesPerPrefix(build(raws), size))
+                        .as("compiled bytes per prefix, IPv%d, %d prefixes", ipv6 ? 6 : 4, size)
+                        .isLessThan(100);
+            }
+        }
+    }
+
+    private static double compiledBytesPerPrefix(PrefixTable table, int prefixes) {
+        return (double) GraphLayout.parseInstance(table.compile()).totalSize() / prefixes;
     }
 
     @Test
