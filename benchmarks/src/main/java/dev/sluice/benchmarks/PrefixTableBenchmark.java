@@ -36,10 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       measures the trie's own work at its best.
  *   <li>{@code flows}: the same 1,024 destinations in a random order (65,536 draws), like the
  *       packets of a busy client's active flows interleaved: the paths stay in cache but the
- *       branches cannot be learned. This is what the data path meets.
+ *       branches cannot be learned; closest to what the data path meets.
  *   <li>{@code uniform}: 65,536 destinations spread over the whole table; at 100k prefixes the
- *       table (6-8 MB) exceeds this machine's caches and each lookup pays 2-4 dependent memory
- *       misses, so this measures the memory hierarchy as much as the trie.
+ *       table (4 MB IPv4, 7 MB IPv6) exceeds this machine's caches and each lookup pays 2-4
+ *       dependent memory misses, so this measures the memory hierarchy as much as the trie.
  * </ul>
  */
 @State(Scope.Thread)
