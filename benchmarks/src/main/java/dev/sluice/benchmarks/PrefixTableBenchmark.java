@@ -92,14 +92,10 @@ public class PrefixTableBenchmark {
         compiled = table.compile();
         int count = probes.equals("hot") ? 1024 : 65_536;
         probeMask = count - 1;
-        long[][] addresses = RandomPrefixes.addresses(43, raws, count, ipv6);
-        if (probes.equals("flows")) {
-            long[][] destinations = RandomPrefixes.addresses(43, raws, 1024, ipv6);
-            Random draw = new Random(44);
-            for (int i = 0; i < count; i++) {
-                addresses[i] = destinations[draw.nextInt(destinations.length)];
-            }
-        }
+        long[][] addresses =
+                probes.equals("flows")
+                        ? drawn(RandomPrefixes.addresses(43, raws, 1024, ipv6), count)
+                        : RandomPrefixes.addresses(43, raws, count, ipv6);
         probeHigh = new long[count];
         probeLow = new long[count];
         probeV4 = new int[count];
@@ -108,6 +104,16 @@ public class PrefixTableBenchmark {
             probeLow[i] = addresses[i][1];
             probeV4[i] = (int) (addresses[i][0] >>> 32);
         }
+    }
+
+    /** {@code count} destinations drawn at random (seeded) from {@code destinations}. */
+    private static long[][] drawn(long[][] destinations, int count) {
+        Random draw = new Random(44);
+        long[][] addresses = new long[count][];
+        for (int i = 0; i < count; i++) {
+            addresses[i] = destinations[draw.nextInt(destinations.length)];
+        }
+        return addresses;
     }
 
     @Benchmark
