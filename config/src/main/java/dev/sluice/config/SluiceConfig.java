@@ -53,7 +53,6 @@ public record SluiceConfig(
                 endpoints.stream().filter(Objects::nonNull).toList(),
                 iface.dnsServers().stream()
                         .map(server -> IpPrefix.parseAddress(server.getHostAddress()))
-                        .toList(),
-                List.of());
+                        .toList());
     }
 }

@@ -17,12 +17,15 @@ public final class CompiledPolicy {
     private final PrefixTable decisions;
     private final PrefixTable forwarding;
     private final CompiledPrefixTable forwardingCompiled;
+    private final PrefixTable peers;
 
-    CompiledPolicy(SplitPolicy policy, PrefixTable decisions, PrefixTable forwarding) {
+    CompiledPolicy(
+            SplitPolicy policy, PrefixTable decisions, PrefixTable forwarding, PrefixTable peers) {
         this.policy = policy;
         this.decisions = decisions;
         this.forwarding = forwarding;
         this.forwardingCompiled = forwarding.compile();
+        this.peers = peers;
     }
 
     public SplitPolicy policy() {
@@ -42,6 +45,11 @@ public final class CompiledPolicy {
     /** Prefix to decision before peers are resolved (verdict and source per prefix). */
     public PrefixTable decisions() {
         return decisions;
+    }
+
+    /** The peer whose AllowedIPs holds {@code address} by longest match, or -1. */
+    public int peerFor(IpPrefix address) {
+        return PrefixTable.matchValue(peers.match(address));
     }
 
     /** Number of prefixes in the forwarding table. */

@@ -20,8 +20,6 @@ import java.util.TreeSet;
  *   <li>the mode's default, as {@code 0.0.0.0/0} and {@code ::/0}: include mode bypasses, exclude
  *       mode tunnels;
  *   <li>the machine's attached networks, bypass, when {@code LocalNetworks = bypass};
- *   <li>host routes learned from DNS answers ({@code TunnelDomains} tunnel, {@code BypassDomains}
- *       bypass);
  *   <li>{@code Bypass} prefixes, bypass;
  *   <li>{@code Tunnel} prefixes, tunnel (in include mode with no Tunnel list, every peer's
  *       AllowedIPs) — a prefix in both lists tunnels, which leaks nothing (the validator reports
@@ -37,6 +35,10 @@ import java.util.TreeSet;
  * tunnel-bound address that no peer accepts is dropped, never leaked. The same prefix in two peers
  * goes to the later one (as in WireGuard; the validator reports it).
  *
+ * <p>Routes learned from DNS answers are not compiled in: they go on top as a {@link
+ * LearnedOverlay}, admitted one by one by {@link LearnedAdmission}, so a DNS answer never costs a
+ * recompile of the whole table.
+ *
  * <p>Cost: O(n log n) for n prefixes in all inputs.
  */
 public final class PolicyCompiler {
@@ -50,15 +52,6 @@ public final class PolicyCompiler {
         if (policy.localNetworks() == LocalNetworks.BYPASS) {
             policy.attachedNetworks()
                     .forEach(p -> put(decisions, p, Verdict.BYPASS, DecisionSource.LOCAL_NETWORK));
-        }
-        for (SplitPolicy.LearnedRoute route : policy.learned()) {
-            put(
-                    decisions,
-                    route.prefix(),
-                    route.verdict(),
-                    route.verdict() == Verdict.TUNNEL
-                            ? DecisionSource.DOMAIN_TUNNEL
-                            : DecisionSource.DOMAIN_BYPASS);
         }
         policy.bypass().forEach(p -> put(decisions, p, Verdict.BYPASS, DecisionSource.BYPASS_LIST));
         if (!policy.tunnel().isEmpty()) {
@@ -87,7 +80,8 @@ public final class PolicyCompiler {
         return new CompiledPolicy(
                 policy,
                 PrefixTable.builder().putAll(decisions).build(),
-                PrefixTable.builder().putAll(forwarding).build());
+                PrefixTable.builder().putAll(forwarding).build(),
+                PrefixTable.builder().putAll(peers).build());
     }
 
     private static void put(

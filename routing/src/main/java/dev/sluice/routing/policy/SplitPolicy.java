@@ -17,7 +17,6 @@ import java.util.List;
  * @param endpoints the peers' endpoint addresses as host prefixes (never tunnelled)
  * @param dnsServers the tunnel resolvers ({@code [Interface] DNS}) as host prefixes: always
  *     tunnelled, so the forwarder's queries for corporate names never leave in clear
- * @param learned host routes learned from DNS answers
  */
 public record SplitPolicy(
         SplitMode mode,
@@ -27,11 +26,7 @@ public record SplitPolicy(
         LocalNetworks localNetworks,
         List<IpPrefix> attachedNetworks,
         List<IpPrefix> endpoints,
-        List<IpPrefix> dnsServers,
-        List<LearnedRoute> learned) {
-
-    /** A host route learned from a DNS answer. */
-    public record LearnedRoute(IpPrefix prefix, Verdict verdict) {}
+        List<IpPrefix> dnsServers) {
 
     public SplitPolicy {
         tunnel = List.copyOf(tunnel);
@@ -40,21 +35,6 @@ public record SplitPolicy(
         attachedNetworks = List.copyOf(attachedNetworks);
         endpoints = List.copyOf(endpoints);
         dnsServers = List.copyOf(dnsServers);
-        learned = List.copyOf(learned);
-    }
-
-    /** The same policy with other learned routes (DNS updates). */
-    public SplitPolicy withLearned(List<LearnedRoute> routes) {
-        return new SplitPolicy(
-                mode,
-                tunnel,
-                bypass,
-                peerAllowedIps,
-                localNetworks,
-                attachedNetworks,
-                endpoints,
-                dnsServers,
-                routes);
     }
 
     /** The same policy with the running machine's attached networks and resolved endpoints. */
@@ -67,7 +47,6 @@ public record SplitPolicy(
                 localNetworks,
                 attached,
                 endpointHosts,
-                dnsServers,
-                learned);
+                dnsServers);
     }
 }

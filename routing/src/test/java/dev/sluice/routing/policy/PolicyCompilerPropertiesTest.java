@@ -33,8 +33,7 @@ class PolicyCompilerPropertiesTest {
                         local,
                         randomPrefixes(random, 2),
                         List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))),
-                        List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))),
-                        List.of());
+                        List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))));
         CompiledPolicy compiled = PolicyCompiler.compile(policy);
         Map<IpPrefix, Verdict> kernel = compiled.kernelRoutes();
         PrefixTable kernelTable = PrefixTable.builder().putAll(toOrdinals(kernel)).build();
@@ -51,6 +50,93 @@ class PolicyCompilerPropertiesTest {
             assertThat(Verdict.values()[PrefixTable.matchValue(kernelTable.match(host))])
                     .as("%s kernel route", host)
                     .isEqualTo(expected.verdict);
+        }
+    }
+
+    /**
+     * Learned routes on top of a random policy: an address leaves the tunnel only where the static
+     * policy did not hold it in (not under a Tunnel prefix, the AllowedIPs used as one, a tunnel
+     * resolver, or a private address in exclude mode); tunnel routes only pull in; addresses
+     * without a learned route keep the static verdict.
+     */
+    @Property(tries = 200)
+    void learnedRoutesShouldNeverMoveAProtectedAddressOutOfTheTunnel(@ForAll long seed) {
+        Random random = new Random(seed);
+        SplitMode mode = random.nextBoolean() ? SplitMode.INCLUDE : SplitMode.EXCLUDE;
+        List<IpPrefix> tunnel = random.nextInt(4) == 0 ? List.of() : randomPrefixes(random, 8);
+        List<List<IpPrefix>> peers = new ArrayList<>();
+        for (int i = 0; i < 1 + random.nextInt(3); i++) {
+            peers.add(
+                    random.nextInt(3) == 0
+                            ? List.of(IpPrefix.parse("0.0.0.0/0"))
+                            : randomPrefixes(random, 4));
+        }
+        SplitPolicy policy =
+                new SplitPolicy(
+                        mode,
+                        tunnel,
+                        randomPrefixes(random, 6),
+                        peers,
+                        LocalNetworks.BYPASS,
+                        randomPrefixes(random, 2),
+                        List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))),
+                        List.of(IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16))));
+        CompiledPolicy compiled = PolicyCompiler.compile(policy);
+        List<LearnedRoute> learned = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int address =
+                    switch (random.nextInt(4)) {
+                        case 0 -> random.nextInt();
+                        case 1 -> 0xc0a80000 | random.nextInt(1 << 16); // 192.168/16
+                        default -> 0x0a000000 | random.nextInt(1 << 16);
+                    };
+            learned.add(
+                    new LearnedRoute(
+                            IpPrefix.hostV4(address),
+                            random.nextBoolean() ? Verdict.TUNNEL : Verdict.BYPASS));
+        }
+        LearnedOverlay overlay = LearnedOverlay.build(compiled, learned);
+        List<IpPrefix> holdsIn = new ArrayList<>(policy.dnsServers());
+        holdsIn.addAll(
+                tunnel.isEmpty() && mode == SplitMode.INCLUDE
+                        ? policy.peerAllowedIps().stream().flatMap(List::stream).toList()
+                        : tunnel);
+        for (LearnedRoute route : learned) {
+            IpPrefix host = route.prefix();
+            Classification before = compiled.classify(host);
+            Classification after = overlay.classify(compiled, host);
+            int dataPath = overlay.table().lookupV4(host.ipv4Address());
+            if (dataPath < 0) {
+                dataPath = compiled.forwarding().lookupV4(host.ipv4Address());
+            }
+            assertThat(RouteValue.verdict(dataPath))
+                    .as("%s data path", host)
+                    .isEqualTo(after.verdict());
+            boolean tunnelBound = before.verdict() == Verdict.TUNNEL || before.noPeer();
+            if (tunnelBound && after.verdict() == Verdict.BYPASS) {
+                assertThat(holdsIn.stream().noneMatch(p -> p.contains(host)))
+                        .as("%s left a tunnel prefix", host)
+                        .isTrue();
+                assertThat(mode == SplitMode.EXCLUDE && !PrivateRanges.contains(host))
+                        .as("%s: only public addresses leave an exclude-mode tunnel", host)
+                        .isTrue();
+            }
+            if (after.verdict() == Verdict.TUNNEL && before.verdict() != Verdict.TUNNEL) {
+                assertThat(
+                                learned.stream()
+                                        .anyMatch(
+                                                r ->
+                                                        r.prefix().equals(host)
+                                                                && r.verdict() == Verdict.TUNNEL))
+                        .as("%s tunnelled without a tunnel answer", host)
+                        .isTrue();
+            }
+        }
+        for (int i = 0; i < 200; i++) {
+            IpPrefix other = IpPrefix.hostV4(0x0a000000 | random.nextInt(1 << 16));
+            if (learned.stream().noneMatch(r -> r.prefix().equals(other))) {
+                assertThat(overlay.classify(compiled, other)).isEqualTo(compiled.classify(other));
+            }
         }
     }
 

@@ -22,15 +22,7 @@ class PolicyCompilerTest {
             List<IpPrefix> bypass,
             List<List<IpPrefix>> peers) {
         return new SplitPolicy(
-                mode,
-                tunnel,
-                bypass,
-                peers,
-                LocalNetworks.BYPASS,
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of());
+                mode, tunnel, bypass, peers, LocalNetworks.BYPASS, List.of(), List.of(), List.of());
     }
 
     private static Classification classify(CompiledPolicy compiled, String address) {
@@ -129,8 +121,7 @@ class PolicyCompilerTest {
                         LocalNetworks.BYPASS,
                         List.of(),
                         List.of(),
-                        ps("10.60.32.10/32"),
-                        List.of());
+                        ps("10.60.32.10/32"));
         CompiledPolicy compiled = PolicyCompiler.compile(policy);
         Classification resolver = classify(compiled, "10.60.32.10");
         assertThat(resolver.verdict()).isEqualTo(Verdict.TUNNEL);
@@ -162,6 +153,7 @@ class PolicyCompilerTest {
 
     @Test
     void localNetworksEndpointsAndLearnedRoutesShouldApplyInOrder() {
+        // Learned routes go on top of the compiled policy (LearnedOverlay), admitted one by one.
         SplitPolicy base =
                 new SplitPolicy(
                         SplitMode.EXCLUDE,
@@ -171,19 +163,31 @@ class PolicyCompilerTest {
                         LocalNetworks.BYPASS,
                         ps("192.168.1.0/24"),
                         ps("203.0.113.5/32"),
-                        List.of(),
-                        List.of(
-                                new SplitPolicy.LearnedRoute(p("192.168.1.77/32"), Verdict.TUNNEL),
-                                new SplitPolicy.LearnedRoute(p("8.8.4.4/32"), Verdict.BYPASS)));
+                        List.of());
         CompiledPolicy compiled = PolicyCompiler.compile(base);
+        LearnedOverlay learned =
+                LearnedOverlay.build(
+                        compiled,
+                        List.of(
+                                new LearnedRoute(p("192.168.1.77/32"), Verdict.TUNNEL),
+                                new LearnedRoute(p("8.8.4.4/32"), Verdict.BYPASS),
+                                new LearnedRoute(p("203.0.113.5/32"), Verdict.TUNNEL)));
         assertThat(classify(compiled, "192.168.1.10").source())
                 .isEqualTo(DecisionSource.LOCAL_NETWORK);
-        assertThat(classify(compiled, "192.168.1.77").verdict()).isEqualTo(Verdict.TUNNEL);
-        assertThat(classify(compiled, "192.168.1.77").source())
-                .isEqualTo(DecisionSource.DOMAIN_TUNNEL);
-        assertThat(classify(compiled, "8.8.4.4").verdict()).isEqualTo(Verdict.BYPASS);
-        assertThat(classify(compiled, "203.0.113.5").source()).isEqualTo(DecisionSource.ENDPOINT);
-        assertThat(classify(compiled, "203.0.113.5").verdict()).isEqualTo(Verdict.BYPASS);
+        Classification lanHost = learned.classify(compiled, p("192.168.1.77/32"));
+        assertThat(lanHost.verdict())
+                .as("a learned tunnel route pulls in")
+                .isEqualTo(Verdict.TUNNEL);
+        assertThat(lanHost.source()).isEqualTo(DecisionSource.DOMAIN_TUNNEL);
+        assertThat(lanHost.peerIndex()).isZero();
+        assertThat(learned.table().lookupV4(p("192.168.1.77/32").ipv4Address()))
+                .isEqualTo(RouteValue.of(Verdict.TUNNEL, DecisionSource.DOMAIN_TUNNEL, 0));
+        assertThat(learned.classify(compiled, p("8.8.4.4/32")).verdict()).isEqualTo(Verdict.BYPASS);
+        Classification endpoint = learned.classify(compiled, p("203.0.113.5/32"));
+        assertThat(endpoint.source())
+                .as("never tunnels its endpoint")
+                .isEqualTo(DecisionSource.ENDPOINT);
+        assertThat(endpoint.verdict()).isEqualTo(Verdict.BYPASS);
 
         CompiledPolicy lanTunnelled =
                 PolicyCompiler.compile(
@@ -194,7 +198,6 @@ class PolicyCompilerTest {
                                 List.of(ps("0.0.0.0/0")),
                                 LocalNetworks.TUNNEL,
                                 ps("192.168.1.0/24"),
-                                List.of(),
                                 List.of(),
                                 List.of()));
         assertThat(classify(lanTunnelled, "192.168.1.10").verdict()).isEqualTo(Verdict.TUNNEL);
