@@ -5,7 +5,6 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.routing.IpFamily;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.manager.DesiredState;
-import dev.sluice.routing.manager.FirewallTable;
 import dev.sluice.routing.manager.RouteEntry;
 import dev.sluice.routing.manager.RuleEntry;
 import dev.sluice.routing.manager.SysctlEntry;
@@ -25,12 +24,14 @@ import java.util.Set;
  *   pref 5300  lookup main suppress_prefixlength 0   LAN routes win (LocalNetworks = bypass)
  *   pref 5400  lookup &lt;table&gt;                       everything else: default dev &lt;tun&gt;
  *   table &lt;table&gt;: default dev &lt;tun&gt;
- *   nft table inet sluice: notrack for local packets to the tun, masquerade for reinjected
- *     packets (source = our tunnel address), forward chain open for tun flows and replies
- *     and the fwmark kept in conntrack for the daemon's UDP and for reinjected flows, then
- *     restored on their incoming packets, so that strict rp_filter accepts the replies
- *   sysctls: forwarding on, accept_local on the tun, src_valid_mark on
+ *   nft table inet sluice: see {@link CaptureFirewall}
+ *   sysctls: forwarding on the tun only (IPv4 net.ipv4.conf.&lt;tun&gt;.forwarding, IPv6
+ *     force_forwarding, see {@link Ipv6Forwarding}), accept_local on the tun, src_valid_mark on
  * </pre>
+ *
+ * <p>Forwarding is switched on for packets that arrive on the tun only: reinjected bypass packets
+ * need it, nothing else does, and a global switch would make the host a router for its LAN (and,
+ * for IPv6, deaf to router advertisements).
  */
 public final class CaptureRoutes {
     public static final int PRIORITY_TUN_INPUT = 5100;
@@ -41,11 +42,9 @@ public final class CaptureRoutes {
     private CaptureRoutes() {}
 
     /**
-     * @param forwardingWasOff true when IPv4 forwarding was off before Sluice: the forward chain
-     *     then also drops new flows that are not the tun's, so the host does not become a router
-     *     for anyone else
+     * @param ipv6 how this kernel forwards reinjected IPv6 packets
      */
-    public static DesiredState desired(SluiceConfig config, String tun, boolean forwardingWasOff) {
+    public static DesiredState desired(SluiceConfig config, String tun, Ipv6Forwarding ipv6) {
         int table = config.iface().table();
         int mark = config.iface().fwMark();
         boolean v4 = config.iface().addresses().stream().anyMatch(InterfaceAddress::isIpv4);
@@ -73,67 +72,26 @@ public final class CaptureRoutes {
             rules.add(new RuleEntry(family, PRIORITY_CAPTURE, null, 0, -1, table));
         }
         if (v4) {
-            sysctls.add(new SysctlEntry("net.ipv4.ip_forward", "1"));
+            sysctls.add(new SysctlEntry("net.ipv4.conf." + tun + ".forwarding", "1"));
             sysctls.add(new SysctlEntry("net.ipv4.conf." + tun + ".accept_local", "1"));
             // Strict rp_filter would drop the peer's replies (their reverse route is the tun);
             // with the firewall's mark restore, the reverse lookup sees our mark and finds main.
             sysctls.add(new SysctlEntry("net.ipv4.conf.all.src_valid_mark", "1"));
         }
+        boolean guardIpv6 = false;
         if (v6) {
-            sysctls.add(new SysctlEntry("net.ipv6.conf.all.forwarding", "1"));
+            if (ipv6.perInterface()) {
+                sysctls.add(new SysctlEntry("net.ipv6.conf." + tun + ".force_forwarding", "1"));
+            } else {
+                // Before the global switch, so no interface misses an advertisement meanwhile.
+                for (String link : ipv6.acceptingRouterAdvertisements()) {
+                    sysctls.add(new SysctlEntry("net.ipv6.conf." + link + ".accept_ra", "2"));
+                }
+                sysctls.add(new SysctlEntry("net.ipv6.conf.all.forwarding", "1"));
+                guardIpv6 = ipv6.globalWasOff();
+            }
         }
-        return new DesiredState(routes, rules, sysctls, firewall(config, tun, forwardingWasOff));
-    }
-
-    static FirewallTable firewall(SluiceConfig config, String tun, boolean forwardingWasOff) {
-        String quoted = "\"" + tun + "\"";
-        StringBuilder script = new StringBuilder();
-        script.append("\tchain output {\n")
-                .append("\t\ttype filter hook output priority raw; policy accept;\n")
-                .append("\t\toifname ")
-                .append(quoted)
-                .append(" notrack\n")
-                .append("\t}\n");
-        String mark = "0x" + Integer.toHexString(config.iface().fwMark());
-        script.append("\tchain premangle {\n")
-                .append("\t\ttype filter hook prerouting priority mangle; policy accept;\n")
-                .append("\t\tiifname ")
-                .append(quoted)
-                .append(" ct state new ct mark set ")
-                .append(mark)
-                .append('\n')
-                .append("\t\tct mark ")
-                .append(mark)
-                .append(" meta mark set ct mark\n")
-                .append("\t}\n");
-        script.append("\tchain postmangle {\n")
-                .append("\t\ttype filter hook postrouting priority mangle; policy accept;\n")
-                .append("\t\tmeta l4proto udp meta mark ")
-                .append(mark)
-                .append(" ct mark set meta mark\n")
-                .append("\t}\n");
-        script.append("\tchain postrouting {\n")
-                .append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
-        for (InterfaceAddress address : config.iface().addresses()) {
-            script.append("\t\tiifname ")
-                    .append(quoted)
-                    .append(address.isIpv4() ? " ip saddr " : " ip6 saddr ")
-                    .append(address.address().addressText())
-                    .append(" masquerade\n");
-        }
-        script.append("\t}\n");
-        script.append("\tchain forward {\n")
-                .append("\t\ttype filter hook forward priority filter; policy accept;\n")
-                .append("\t\tiifname ")
-                .append(quoted)
-                .append(" accept\n")
-                .append("\t\toifname ")
-                .append(quoted)
-                .append(" ct state established,related accept\n");
-        if (forwardingWasOff) {
-            script.append("\t\tct state new drop\n");
-        }
-        script.append("\t}\n");
-        return new FirewallTable("inet", "sluice", script.toString());
+        return new DesiredState(
+                routes, rules, sysctls, CaptureFirewall.table(config, tun, guardIpv6));
     }
 }

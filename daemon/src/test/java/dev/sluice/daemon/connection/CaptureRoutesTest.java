@@ -33,14 +33,14 @@ class CaptureRoutesTest {
         TranscriptBackend backend =
                 new TranscriptBackend().withSysctl("net.ipv4.conf.sluice0.accept_local", "0");
         RouteManager manager = new RouteManager(backend);
-        manager.set(CaptureRoutes.desired(config(""), "sluice0", true));
+        manager.set(CaptureRoutes.desired(config(""), "sluice0", Ipv6Forwarding.PER_INTERFACE));
         assertThat(backend.transcript())
                 .isEqualTo(
                         """
-                sysctl net.ipv4.ip_forward=1 (was 0)
+                sysctl net.ipv4.conf.sluice0.forwarding=1 (was 0)
                 sysctl net.ipv4.conf.sluice0.accept_local=1 (was 0)
                 sysctl net.ipv4.conf.all.src_valid_mark=1 (was 0)
-                sysctl net.ipv6.conf.all.forwarding=1 (was 0)
+                sysctl net.ipv6.conf.sluice0.force_forwarding=1 (was 0)
                 nft add table inet sluice
                 route add 0.0.0.0/0 dev sluice0 table 51820
                 route add ::/0 dev sluice0 table 51820
@@ -69,27 +69,84 @@ class CaptureRoutesTest {
                 route del ::/0 dev sluice0 table 51820
                 route del 0.0.0.0/0 dev sluice0 table 51820
                 nft delete table inet sluice
-                sysctl net.ipv6.conf.all.forwarding=0 (was 1)
+                sysctl net.ipv6.conf.sluice0.force_forwarding=0 (was 1)
                 sysctl net.ipv4.conf.all.src_valid_mark=0 (was 1)
                 sysctl net.ipv4.conf.sluice0.accept_local=0 (was 1)
-                sysctl net.ipv4.ip_forward=0 (was 1)
+                sysctl net.ipv4.conf.sluice0.forwarding=0 (was 1)
                 """);
     }
 
     @Test
     void localNetworksTunnelShouldOmitTheSuppressRuleAndKeptSysctlsAreNotTouched()
             throws Exception {
-        TranscriptBackend backend = new TranscriptBackend().withSysctl("net.ipv4.ip_forward", "1");
+        TranscriptBackend backend =
+                new TranscriptBackend().withSysctl("net.ipv4.conf.sluice0.forwarding", "1");
         RouteManager manager = new RouteManager(backend);
-        manager.set(CaptureRoutes.desired(config("LocalNetworks = tunnel\n"), "sluice0", false));
-        assertThat(backend.transcript()).doesNotContain("suppress_prefixlength", "ip_forward");
+        manager.set(
+                CaptureRoutes.desired(
+                        config("LocalNetworks = tunnel\n"),
+                        "sluice0",
+                        Ipv6Forwarding.PER_INTERFACE));
+        assertThat(backend.transcript())
+                .doesNotContain("suppress_prefixlength", "sluice0.forwarding");
         manager.set(DesiredState.EMPTY);
-        assertThat(backend.transcript()).doesNotContain("ip_forward");
+        assertThat(backend.transcript()).doesNotContain("sluice0.forwarding");
+    }
+
+    @Test
+    void shouldNeverSwitchOnGlobalForwardingWhenTheKernelForwardsPerInterface() throws Exception {
+        TranscriptBackend backend = new TranscriptBackend();
+        new RouteManager(backend)
+                .set(CaptureRoutes.desired(config(""), "sluice0", Ipv6Forwarding.PER_INTERFACE));
+        assertThat(backend.transcript())
+                .doesNotContain("ip_forward", "all.forwarding", "accept_ra")
+                .doesNotContain("ct state new counter drop");
+    }
+
+    @Test
+    void shouldKeepRouterAdvertisementsAndGuardForwardingWhenIpv6ForwardingMustBeGlobal()
+            throws Exception {
+        TranscriptBackend backend = new TranscriptBackend();
+        RouteManager manager = new RouteManager(backend);
+        DesiredState desired =
+                CaptureRoutes.desired(
+                        config(""),
+                        "sluice0",
+                        Ipv6Forwarding.global(true, java.util.List.of("eth0", "wlan0/100")));
+        manager.set(desired);
+        assertThat(backend.transcript())
+                .contains(
+                        """
+                sysctl net.ipv6.conf.eth0.accept_ra=2 (was 0)
+                sysctl net.ipv6.conf.wlan0/100.accept_ra=2 (was 0)
+                sysctl net.ipv6.conf.all.forwarding=1 (was 0)
+                """)
+                .doesNotContain("force_forwarding", "ip_forward");
+        assertThat(desired.firewall().script())
+                .contains("meta nfproto ipv6 ct state new counter drop");
+        backend.clear();
+        manager.set(DesiredState.EMPTY);
+        assertThat(backend.transcript())
+                .contains(
+                        """
+                sysctl net.ipv6.conf.all.forwarding=0 (was 1)
+                sysctl net.ipv6.conf.wlan0/100.accept_ra=0 (was 2)
+                sysctl net.ipv6.conf.eth0.accept_ra=0 (was 2)
+                """);
+        assertThat(
+                        CaptureRoutes.desired(
+                                        config(""),
+                                        "sluice0",
+                                        Ipv6Forwarding.global(false, java.util.List.of()))
+                                .firewall()
+                                .script())
+                .as("forwarding was on before: the host's own business")
+                .doesNotContain("meta nfproto ipv6 ct state new");
     }
 
     @Test
     void theFirewallShouldMasqueradeOnlyReinjectedPacketsAndRestrictForwarding() throws Exception {
-        String script = CaptureRoutes.firewall(config(""), "sluice0", true).script();
+        String script = CaptureFirewall.table(config(""), "sluice0", false).script();
         assertThat(script)
                 .contains(
                         "oifname \"sluice0\" notrack",
@@ -98,10 +155,23 @@ class CaptureRoutesTest {
                         "meta l4proto udp meta mark 0x51c ct mark set meta mark",
                         "iifname \"sluice0\" ip saddr 10.66.0.2 masquerade",
                         "iifname \"sluice0\" ip6 saddr fd66::2 masquerade",
-                        "iifname \"sluice0\" accept",
-                        "ct state new drop");
-        assertThat(CaptureRoutes.firewall(config(""), "sluice0", false).script())
-                .doesNotContain("ct state new drop");
+                        "oifname \"sluice0\" meta l4proto { tcp, udp } update @flows4 { ip saddr"
+                                + " . ip daddr . meta l4proto . th sport . th dport }",
+                        "oifname \"sluice0\" meta l4proto != { tcp, udp } update @hosts6 { ip6"
+                                + " saddr . ip6 daddr . meta l4proto }",
+                        "iifname \"sluice0\" ct state established,related accept",
+                        "iifname \"sluice0\" meta l4proto { tcp, udp } ip saddr . ip daddr ."
+                                + " meta l4proto . th sport . th dport @flows4 accept",
+                        "iifname \"sluice0\" counter drop",
+                        "iifname != \"lo\" ip daddr 10.66.0.2 meta l4proto { tcp, udp } th dport"
+                                + " 53 counter drop",
+                        "iifname != \"lo\" ip6 daddr fd66::2 meta l4proto { tcp, udp } th dport"
+                                + " 53 counter drop");
+        assertThat(script)
+                .as("nothing from the tun is forwarded just for claiming a local source")
+                .doesNotContain("iifname \"sluice0\" accept", "fib saddr");
+        assertThat(script.indexOf("ct state established,related accept"))
+                .isLessThan(script.indexOf("iifname \"sluice0\" counter drop"));
     }
 
     @Test
@@ -110,7 +180,12 @@ class CaptureRoutesTest {
         RouteManager manager = new RouteManager(backend);
         backend.failOn("rule add ipv6 pref 5100");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> manager.set(CaptureRoutes.desired(config(""), "sluice0", true)))
+                        () ->
+                                manager.set(
+                                        CaptureRoutes.desired(
+                                                config(""),
+                                                "sluice0",
+                                                Ipv6Forwarding.PER_INTERFACE)))
                 .hasMessageContaining(
                         "rule add ipv6 pref 5100 iif sluice0 lookup main: injected failure");
         String transcript = backend.transcript();
@@ -124,10 +199,10 @@ class CaptureRoutesTest {
                 route del ::/0 dev sluice0 table 51820
                 route del 0.0.0.0/0 dev sluice0 table 51820
                 nft delete table inet sluice
-                sysctl net.ipv6.conf.all.forwarding=0 (was 1)
+                sysctl net.ipv6.conf.sluice0.force_forwarding=0 (was 1)
                 sysctl net.ipv4.conf.all.src_valid_mark=0 (was 1)
                 sysctl net.ipv4.conf.sluice0.accept_local=0 (was 1)
-                sysctl net.ipv4.ip_forward=0 (was 1)
+                sysctl net.ipv4.conf.sluice0.forwarding=0 (was 1)
                 """);
         assertThat(manager.current().isEmpty()).isTrue();
     }

@@ -18,6 +18,8 @@ public final class NetworkState {
         "net.ipv4.conf.default.rp_filter",
         "net.ipv4.conf.eth0.rp_filter",
         "net.ipv4.conf.eth0.forwarding",
+        "net.ipv6.conf.eth0.forwarding",
+        "net.ipv6.conf.eth0.accept_ra",
     };
 
     private NetworkState() {}

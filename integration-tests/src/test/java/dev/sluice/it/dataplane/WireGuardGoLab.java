@@ -58,6 +58,11 @@ public final class WireGuardGoLab implements AutoCloseable {
         return server;
     }
 
+    /** The client's public key, as the server knows it. */
+    public String clientPublicKey() {
+        return clientKey.publicKey().toBase64();
+    }
+
     /** {@link NetworkState} of the client namespace before any test step. */
     public String clientStateBefore() {
         return clientStateBefore;

@@ -158,6 +158,11 @@ public final class LabPeer implements AutoCloseable {
         return file;
     }
 
+    /** The server's tunnel interface in the server namespace. */
+    public String device() {
+        return device;
+    }
+
     public Kind kind() {
         return kind;
     }
