@@ -161,18 +161,28 @@ final class ClassifyCommand implements Callable<Integer> {
         return read.allValid() ? ExitCodes.OK : ExitCodes.USAGE;
     }
 
-    /** For a DNS-learned address, what it was learned from and for how long it lives. */
+    /**
+     * For an address a DNS answer named, what it was learned from and for how long it lives; when
+     * the answer may not change the static verdict, why the address keeps it.
+     */
     static String learnedFrom(JsonNode answer) {
         if (!answer.has("domain")) {
             return "";
         }
-        return " ("
-                + answer.path("name").asText()
-                + " under "
-                + answer.path("domain").asText()
-                + ", expires in "
-                + answer.path("expiresInSeconds").asLong()
-                + " s)";
+        String from = answer.path("name").asText() + " under " + answer.path("domain").asText();
+        String life = "expires in " + answer.path("expiresInSeconds").asLong() + " s";
+        if (answer.has("refused")) {
+            return " ("
+                    + from
+                    + " asked for "
+                    + answer.path("learnedVerdict").asText()
+                    + ", refused: "
+                    + answer.path("refused").asText()
+                    + "; "
+                    + life
+                    + ")";
+        }
+        return " (" + from + ", " + life + ")";
     }
 
     static String text(Classification c, String peer) {

@@ -157,11 +157,15 @@ final class StatusCommand implements Callable<Integer> {
                             + learned.path("address").asText()
                             + " "
                             + learned.path("verdict").asText()
+                            + (learned.hasNonNull("refused") ? " refused" : "")
                             + " ("
                             + learned.path("name").asText()
                             + " under "
                             + learned.path("domain").asText()
-                            + ", expires in "
+                            + (learned.hasNonNull("refused")
+                                    ? ": " + learned.path("refused").asText() + ";"
+                                    : ",")
+                            + " expires in "
                             + learned.path("expiresInSeconds").asLong()
                             + " s)");
         }

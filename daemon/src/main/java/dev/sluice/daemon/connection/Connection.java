@@ -30,8 +30,11 @@ import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
 import dev.sluice.routing.policy.CompiledPolicy;
+import dev.sluice.routing.policy.LearnedAdmission;
+import dev.sluice.routing.policy.LearnedOverlay;
+import dev.sluice.routing.policy.LearnedRoute;
 import dev.sluice.routing.policy.PolicyCompiler;
-import dev.sluice.routing.policy.SplitPolicy.LearnedRoute;
+import dev.sluice.routing.policy.Verdict;
 import dev.sluice.routing.trie.CompiledPrefixTable;
 import dev.sluice.routing.trie.PrefixTable;
 import java.io.IOException;
@@ -44,6 +47,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,6 +77,12 @@ public final class Connection implements AutoCloseable {
     private Reconciler reconciler;
     private SplitDns dns;
     private final LearnedRoutes learned;
+    private final Ipv6Forwarding ipv6;
+
+    /** The static policy's aggregated kernel routes, and the policy they were computed for. */
+    private Map<IpPrefix, Verdict> staticKernelRoutes;
+
+    private CompiledPolicy kernelRoutesOf;
 
     /** Set once close() begins: late expiries of learned routes must change nothing then. */
     private boolean closed;
@@ -87,7 +97,8 @@ public final class Connection implements AutoCloseable {
             LinuxRouteBackend backend,
             Path stateDirectory,
             Journal journal,
-            LearnedRoutes learned) {
+            LearnedRoutes learned,
+            Ipv6Forwarding ipv6) {
         this.config = config;
         this.tun = tun;
         this.tunnels = tunnels;
@@ -98,6 +109,7 @@ public final class Connection implements AutoCloseable {
         this.stateDirectory = stateDirectory;
         this.journal = journal;
         this.learned = learned;
+        this.ipv6 = ipv6;
     }
 
     /** Opens the connection; on failure nothing is left behind. */
@@ -105,10 +117,12 @@ public final class Connection implements AutoCloseable {
             throws IOException, RouteException {
         String name = config.iface().name();
         Journal journal = null;
+        Ipv6Forwarding ipv6 = config.iface().capturesRoutes() ? probeIpv6Forwarding() : null;
         if (config.iface().capturesRoutes()) {
             // Before the first change (the tun): what we may touch, and an empty journal.
             journal =
-                    StateDirectory.begin(stateDirectory, ownership(config), new LinuxSystemState());
+                    StateDirectory.begin(
+                            stateDirectory, ownership(config, ipv6), new LinuxSystemState());
         }
         TunDevice tun;
         try {
@@ -155,11 +169,13 @@ public final class Connection implements AutoCloseable {
             }
             // Learned routes are published through the connection, once it exists.
             AtomicReference<Connection> opened = new AtomicReference<>();
+            DnsCounters dnsCounters = new DnsCounters();
             if (wantsSplitDns(config)) {
                 learned =
                         LearnedRoutes.system(
                                 config.split().domainTtlMin(),
                                 config.split().domainTtlMax(),
+                                dnsCounters,
                                 () -> {
                                     Connection connection = opened.get();
                                     if (connection != null) {
@@ -167,7 +183,7 @@ public final class Connection implements AutoCloseable {
                                     }
                                 });
             }
-            ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts, List.of());
+            ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts);
             dataPlane =
                     DataPlane.start(
                             tunnels,
@@ -186,15 +202,18 @@ public final class Connection implements AutoCloseable {
                             ? new RouteManager(applied)
                             : new RouteManager(applied, journal);
             if (config.iface().capturesRoutes()) {
-                boolean forwardingWasOff = "0".equals(Sysctls.read("net.ipv4.ip_forward"));
                 routes.set(
                         config.split().strategy() == RoutingStrategy.KERNEL
                                 ? KernelRoutes.desired(
-                                        config, tun.name(), forwardingWasOff, snapshot.policy())
-                                : CaptureRoutes.desired(config, tun.name(), forwardingWasOff));
+                                        config, tun.name(), ipv6, snapshot.policy().kernelRoutes())
+                                : CaptureRoutes.desired(config, tun.name(), ipv6));
             }
             if (learned != null) {
-                dns = SplitDns.start(config, tun.name(), applied, journal, learned);
+                // Answers are judged against the static policy in force when they arrive.
+                DataPlane judging = dataPlane;
+                learned.admission(
+                        route -> LearnedAdmission.refusal(judging.snapshot().policy(), route));
+                dns = SplitDns.start(config, tun.name(), applied, journal, learned, dnsCounters);
             }
             for (PeerRuntime peer : peers) {
                 if (peer.endpoint() != null) {
@@ -229,7 +248,8 @@ public final class Connection implements AutoCloseable {
                             backend,
                             stateDirectory,
                             journal,
-                            learned);
+                            learned,
+                            ipv6);
             connection.dns = dns;
             opened.set(connection);
             if (config.iface().capturesRoutes()) {
@@ -293,9 +313,29 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether only the tun can forward IPv6 (Linux 6.17+), or the fallback's global switch and
+     * which interfaces then need {@code accept_ra = 2}; see {@link Ipv6Forwarding}.
+     */
+    static Ipv6Forwarding probeIpv6Forwarding() throws IOException {
+        if (Sysctls.exists("net.ipv6.conf.default.force_forwarding")) {
+            return Ipv6Forwarding.PER_INTERFACE;
+        }
+        boolean wasOff = "0".equals(Sysctls.read("net.ipv6.conf.all.forwarding"));
+        List<String> accepting = Sysctls.interfacesWith("net.ipv6.conf", "accept_ra", "1");
+        LOG.log(
+                Level.WARNING,
+                "this kernel cannot forward IPv6 on one interface only (no force_forwarding,"
+                        + " Linux 6.17+): IPv6 forwarding is switched on globally while connected;"
+                        + " accept_ra goes from 1 to 2 on "
+                        + (accepting.isEmpty() ? "no interface" : String.join(", ", accepting))
+                        + " so router advertisements keep being heard");
+        return Ipv6Forwarding.global(wasOff, accepting);
+    }
+
     /** How recovery tells our entries from others': protocol, tun, table, firewall, sysctls. */
-    static Ownership ownership(SluiceConfig config) {
-        DesiredState desired = CaptureRoutes.desired(config, config.iface().name(), true);
+    static Ownership ownership(SluiceConfig config, Ipv6Forwarding ipv6) {
+        DesiredState desired = CaptureRoutes.desired(config, config.iface().name(), ipv6);
         Set<String> sysctls = new TreeSet<>();
         desired.sysctls().forEach(sysctl -> sysctls.add(sysctl.key()));
         return new Ownership(
@@ -314,16 +354,11 @@ public final class Connection implements AutoCloseable {
         return config.iface().capturesRoutes() && DomainRules.wanted(config);
     }
 
+    /** The static tables of {@code config}, without learned routes. */
     static ForwardingSnapshot snapshot(
-            SluiceConfig config,
-            List<PeerRuntime> peers,
-            List<IpPrefix> endpointHosts,
-            List<LearnedRoute> learnedRoutes) {
+            SluiceConfig config, List<PeerRuntime> peers, List<IpPrefix> endpointHosts) {
         CompiledPolicy policy =
-                PolicyCompiler.compile(
-                        config.splitPolicy()
-                                .withMachine(List.of(), endpointHosts)
-                                .withLearned(learnedRoutes));
+                PolicyCompiler.compile(config.splitPolicy().withMachine(List.of(), endpointHosts));
         PrefixTable.Builder allowed = PrefixTable.builder();
         for (int i = 0; i < config.peers().size(); i++) {
             for (IpPrefix prefix : config.peers().get(i).allowedIps()) {
@@ -331,7 +366,8 @@ public final class Connection implements AutoCloseable {
             }
         }
         CompiledPrefixTable allowedIps = allowed.build().compile();
-        return new ForwardingSnapshot(policy, allowedIps, peers, config.iface().mtu());
+        return new ForwardingSnapshot(
+                policy, LearnedOverlay.EMPTY, allowedIps, peers, config.iface().mtu());
     }
 
     public SluiceConfig config() {
@@ -400,7 +436,9 @@ public final class Connection implements AutoCloseable {
                 || !next.split().domainTtlMax().equals(config.split().domainTtlMax())) {
             return false;
         }
-        ForwardingSnapshot snapshot = snapshot(next, peers, endpointHosts(), learnedRoutes());
+        ForwardingSnapshot fresh = snapshot(next, peers, endpointHosts());
+        ForwardingSnapshot snapshot =
+                fresh.withLearned(LearnedOverlay.build(fresh.policy(), learnedRoutes()));
         applyKernelRoutes(next, snapshot);
         dataPlane.publish(snapshot);
         config = next;
@@ -416,7 +454,8 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
-     * Publishes a table with the learned routes of now (DNS answers, expiries); with the kernel
+     * Publishes the tables with the learned routes of now (DNS answers, expiries, evictions): the
+     * static policy stays, only the learned overlay is rebuilt (O(learned routes)); with the kernel
      * strategy, the route set follows. Called on the DNS thread before an answer leaves, and by the
      * expiry scheduler.
      */
@@ -424,7 +463,9 @@ public final class Connection implements AutoCloseable {
         if (closed) {
             return;
         }
-        ForwardingSnapshot snapshot = snapshot(config, peers, endpointHosts(), learnedRoutes());
+        ForwardingSnapshot current = dataPlane.snapshot();
+        ForwardingSnapshot snapshot =
+                current.withLearned(LearnedOverlay.build(current.policy(), learnedRoutes()));
         try {
             applyKernelRoutes(config, snapshot);
         } catch (RouteException e) {
@@ -452,12 +493,17 @@ public final class Connection implements AutoCloseable {
     private void applyKernelRoutes(SluiceConfig next, ForwardingSnapshot snapshot)
             throws RouteException {
         if (next.iface().capturesRoutes() && next.split().strategy() == RoutingStrategy.KERNEL) {
-            // As at connect: the firewall drops new forwarded flows when forwarding was off.
-            DesiredState current = routes.current();
-            boolean forwardingWasOff =
-                    current.firewall() != null
-                            && current.firewall().script().contains("ct state new drop");
-            routes.set(KernelRoutes.desired(next, tun.name(), forwardingWasOff, snapshot.policy()));
+            if (kernelRoutesOf != snapshot.policy()) {
+                staticKernelRoutes = snapshot.policy().kernelRoutes();
+                kernelRoutesOf = snapshot.policy();
+            }
+            routes.set(
+                    KernelRoutes.desired(
+                            next,
+                            tun.name(),
+                            ipv6,
+                            snapshot.learned()
+                                    .kernelRoutes(snapshot.policy(), staticKernelRoutes)));
         }
     }
 

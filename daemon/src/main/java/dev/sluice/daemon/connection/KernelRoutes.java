@@ -6,7 +6,6 @@ import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.manager.DesiredState;
 import dev.sluice.routing.manager.RouteEntry;
 import dev.sluice.routing.manager.RouteType;
-import dev.sluice.routing.policy.CompiledPolicy;
 import dev.sluice.routing.policy.Verdict;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -29,14 +28,22 @@ import java.util.Set;
 public final class KernelRoutes {
     private KernelRoutes() {}
 
+    /**
+     * @param kernelRoutes the policy as aggregated routes ({@link
+     *     dev.sluice.routing.policy.CompiledPolicy#kernelRoutes()}, with learned host routes on
+     *     top)
+     */
     public static DesiredState desired(
-            SluiceConfig config, String tun, boolean forwardingWasOff, CompiledPolicy policy) {
-        DesiredState capture = CaptureRoutes.desired(config, tun, forwardingWasOff);
+            SluiceConfig config,
+            String tun,
+            Ipv6Forwarding ipv6,
+            Map<IpPrefix, Verdict> kernelRoutes) {
+        DesiredState capture = CaptureRoutes.desired(config, tun, ipv6);
         boolean v4 = config.iface().addresses().stream().anyMatch(InterfaceAddress::isIpv4);
         boolean v6 = config.iface().addresses().stream().anyMatch(a -> !a.isIpv4());
         int table = config.iface().table();
         Set<RouteEntry> routes = new LinkedHashSet<>();
-        for (Map.Entry<IpPrefix, Verdict> route : policy.kernelRoutes().entrySet()) {
+        for (Map.Entry<IpPrefix, Verdict> route : kernelRoutes.entrySet()) {
             IpPrefix prefix = route.getKey();
             if (prefix.isIpv4() ? !v4 : !v6) {
                 continue;

@@ -12,7 +12,6 @@ import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.PrefixFormatException;
 import dev.sluice.routing.policy.Classification;
-import dev.sluice.routing.policy.DecisionSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,15 +145,14 @@ public final class ControlHandler {
                             : "-");
             line.put("source", answer.source().label());
             LearnedRoutes learned = connection.learnedRoutesTable();
-            if (learned != null
-                    && answer.matched() != null
-                    && (answer.source() == DecisionSource.DOMAIN_TUNNEL
-                            || answer.source() == DecisionSource.DOMAIN_BYPASS)) {
-                LearnedRoutes.Entry entry = learned.entry(answer.matched());
-                if (entry != null) {
-                    line.put("name", entry.name());
-                    line.put("domain", entry.domain());
-                    line.put("expiresInSeconds", entry.expiresInSeconds());
+            LearnedRoutes.Entry entry = learned == null ? null : learned.entry(answer.address());
+            if (entry != null) {
+                line.put("name", entry.name());
+                line.put("domain", entry.domain());
+                line.put("expiresInSeconds", entry.expiresInSeconds());
+                if (entry.refusal() != null) {
+                    line.put("learnedVerdict", entry.verdict().label());
+                    line.put("refused", entry.refusal());
                 }
             }
         }

@@ -11,7 +11,6 @@ import dev.sluice.packet.UnreachableReason;
 import dev.sluice.packet.pool.BufferPool;
 import dev.sluice.packet.pool.PacketBuffer;
 import dev.sluice.routing.policy.RouteValue;
-import dev.sluice.routing.trie.CompiledPrefixTable;
 import java.net.InetSocketAddress;
 
 /**
@@ -63,11 +62,10 @@ final class OutboundPipeline {
             packet.release();
             return;
         }
-        CompiledPrefixTable table = snapshot.policy().forwarding();
         int value =
                 parsed.isIpv4()
-                        ? table.lookupV4(parsed.destinationV4())
-                        : table.lookupV6(parsed.destinationHigh(), parsed.destinationLow());
+                        ? snapshot.lookupV4(parsed.destinationV4())
+                        : snapshot.lookupV6(parsed.destinationHigh(), parsed.destinationLow());
         switch (RouteValue.verdictCode(value)) {
             case 0 -> tunnel(packet, value, snapshot, nowNs);
             case 1 -> bypass(packet);

@@ -15,7 +15,11 @@ public final class DnsCounters {
         OVERLOADED("overloaded"),
         MALFORMED_QUERIES("malformed_queries"),
         IGNORED_REPLIES("ignored_replies"),
-        ADDRESSES_LEARNED("addresses_learned");
+        ADDRESSES_LEARNED("addresses_learned"),
+        /** An answer's address whose static verdict the answer may not change. */
+        REFUSED_LEARN("refused_learn"),
+        /** A learned route dropped because the learned set was full. */
+        LEARNED_EVICTED("learned_evicted");
 
         private final String label;
 

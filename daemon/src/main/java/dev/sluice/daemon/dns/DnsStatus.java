@@ -24,11 +24,17 @@ public record DnsStatus(
      * One learned route.
      *
      * @param address the address
-     * @param verdict tunnel or bypass
+     * @param verdict what the answer asked for: tunnel or bypass
      * @param name the name asked
      * @param domain the TunnelDomains or BypassDomains pattern that decided
      * @param expiresInSeconds time left
+     * @param refused null when the route applies, else why the address keeps its static verdict
      */
     public record Learned(
-            String address, String verdict, String name, String domain, long expiresInSeconds) {}
+            String address,
+            String verdict,
+            String name,
+            String domain,
+            long expiresInSeconds,
+            String refused) {}
 }

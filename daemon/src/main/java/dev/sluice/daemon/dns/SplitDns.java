@@ -66,16 +66,17 @@ public final class SplitDns implements AutoCloseable {
      *
      * @param journal records each change to the host before it is made
      * @param learned where answers for TunnelDomains and BypassDomains names go
+     * @param counters what the forwarder does (shared with {@code learned})
      */
     public static SplitDns start(
             SluiceConfig config,
             String link,
             RouteBackend backend,
             RouteManager.OperationListener journal,
-            LearnedRoutes learned)
+            LearnedRoutes learned,
+            DnsCounters counters)
             throws IOException, RouteException {
         DomainRules rules = DomainRules.of(config);
-        DnsCounters counters = new DnsCounters();
         List<InetSocketAddress> tunnelResolvers = new ArrayList<>();
         for (InetAddress resolver : config.iface().dnsServers()) {
             tunnelResolvers.add(new InetSocketAddress(resolver, PORT));
@@ -177,7 +178,8 @@ public final class SplitDns implements AutoCloseable {
                             entry.verdict().label(),
                             entry.name(),
                             entry.domain(),
-                            entry.expiresInSeconds()));
+                            entry.expiresInSeconds(),
+                            entry.refusal()));
         }
         Map<String, Long> values = counters.snapshot();
         return new DnsStatus(

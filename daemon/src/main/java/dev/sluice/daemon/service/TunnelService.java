@@ -307,7 +307,7 @@ public final class TunnelService implements AutoCloseable {
         }
         List<Classification> answers = new ArrayList<>();
         for (IpPrefix address : addresses) {
-            answers.add(current.dataPlane().snapshot().policy().classify(address));
+            answers.add(current.dataPlane().snapshot().classify(address));
         }
         return answers;
     }

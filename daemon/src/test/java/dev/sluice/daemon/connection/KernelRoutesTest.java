@@ -52,9 +52,13 @@ class KernelRoutesTest {
         SluiceConfig config =
                 config("Mode = include\nTunnel = @" + CORP_850.toAbsolutePath() + "\n");
         CompiledPolicy policy = policy(config);
-        DesiredState desired = KernelRoutes.desired(config, "sluice0", true, policy);
+        DesiredState desired =
+                KernelRoutes.desired(
+                        config, "sluice0", Ipv6Forwarding.PER_INTERFACE, policy.kernelRoutes());
         assertThat(desired.rules())
-                .isEqualTo(CaptureRoutes.desired(config, "sluice0", true).rules());
+                .isEqualTo(
+                        CaptureRoutes.desired(config, "sluice0", Ipv6Forwarding.PER_INTERFACE)
+                                .rules());
         assertThat(desired.routes().size())
                 .as("aggregated routes for 850 prefixes")
                 .isBetween(1, 849);
@@ -89,7 +93,12 @@ class KernelRoutesTest {
     @Test
     void excludeModeShouldSendTheDefaultToTheTunAndThrowTheBypassList() throws Exception {
         SluiceConfig config = config("Mode = exclude\nBypass = 198.19.0.0/24, fd19::/64\n");
-        DesiredState desired = KernelRoutes.desired(config, "sluice0", true, policy(config));
+        DesiredState desired =
+                KernelRoutes.desired(
+                        config,
+                        "sluice0",
+                        Ipv6Forwarding.PER_INTERFACE,
+                        policy(config).kernelRoutes());
         assertThat(desired.routes())
                 .contains(
                         RouteEntry.viaDevice(IpPrefix.parse("0.0.0.0/0"), "sluice0", 51820),

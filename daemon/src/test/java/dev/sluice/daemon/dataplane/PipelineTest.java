@@ -19,7 +19,10 @@ import dev.sluice.packet.pool.BufferPool;
 import dev.sluice.packet.pool.PacketBuffer;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.policy.CompiledPolicy;
+import dev.sluice.routing.policy.LearnedOverlay;
+import dev.sluice.routing.policy.LearnedRoute;
 import dev.sluice.routing.policy.PolicyCompiler;
+import dev.sluice.routing.policy.Verdict;
 import dev.sluice.routing.trie.PrefixTable;
 import dev.sluice.testkit.AllocationMeter;
 import java.net.InetSocketAddress;
@@ -93,9 +96,18 @@ class PipelineTest {
         PrefixTable.Builder clientAllowed = PrefixTable.builder();
         clientAllowed.put(IpPrefix.parse("10.0.0.0/8"), 0);
         clientAllowed.put(IpPrefix.parse("fd00::/8"), 0);
+        // A learned route elsewhere, so that every lookup also goes through the learned table.
+        LearnedOverlay learned =
+                LearnedOverlay.build(
+                        policy,
+                        List.of(
+                                new LearnedRoute(IpPrefix.parse("198.51.100.9/32"), Verdict.BYPASS),
+                                new LearnedRoute(
+                                        IpPrefix.parse("2001:db8::9/128"), Verdict.BYPASS)));
         clientSnapshot =
                 new ForwardingSnapshot(
                         policy,
+                        learned,
                         clientAllowed.build().compile(),
                         List.of(
                                 new PeerRuntime(
@@ -114,6 +126,7 @@ class PipelineTest {
         ForwardingSnapshot serverSnapshot =
                 new ForwardingSnapshot(
                         policy,
+                        LearnedOverlay.EMPTY,
                         serverAllowed.build().compile(),
                         List.of(
                                 new PeerRuntime(

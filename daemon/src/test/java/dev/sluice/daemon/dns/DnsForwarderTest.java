@@ -53,9 +53,11 @@ class DnsForwarderTest {
             new LearnedRoutes(
                     Duration.ofSeconds(1),
                     Duration.ofHours(1),
+                    LearnedRoutes.MAX_ROUTES_PER_VERDICT,
                     System::nanoTime,
                     Scheduler.disabledScheduler(),
                     Runnable::run,
+                    new DnsCounters(),
                     published::incrementAndGet);
     final DnsCounters counters = new DnsCounters();
     final AtomicInteger ids = new AtomicInteger(0x4000);
@@ -241,9 +243,11 @@ class DnsForwarderTest {
                 new LearnedRoutes(
                         Duration.ofSeconds(1),
                         Duration.ofHours(1),
+                        LearnedRoutes.MAX_ROUTES_PER_VERDICT,
                         System::nanoTime,
                         Scheduler.disabledScheduler(),
                         Runnable::run,
+                        new DnsCounters(),
                         () -> {
                             throw new IllegalStateException("kernel said no");
                         });

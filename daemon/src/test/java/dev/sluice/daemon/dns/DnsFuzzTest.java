@@ -128,9 +128,11 @@ class DnsFuzzTest {
                 new LearnedRoutes(
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(5),
+                        LearnedRoutes.MAX_ROUTES_PER_VERDICT,
                         System::nanoTime,
                         Scheduler.disabledScheduler(),
                         Runnable::run,
+                        new DnsCounters(),
                         () -> {}),
                 new DnsCounters(),
                 () -> 4242,
