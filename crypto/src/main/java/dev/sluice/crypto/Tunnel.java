@@ -224,6 +224,7 @@ public final class Tunnel {
         if (!keypair.replay().accept(counter)) {
             return owner.count(result.drop(DropReason.REPLAYED));
         }
+        result.authenticated = true;
         if (keypair == next) {
             result.sessionEstablished = confirmNext(keypair);
         }
@@ -276,7 +277,12 @@ public final class Tunnel {
         pendingIndex = owner.indices().allocate(new TunnelSet.IndexOwner(this, null));
         handshake.createInitiation(out, offset, pendingIndex, owner.wallClockNs());
         cookies.stamp(
-                out, offset, InitiationMessage.MAC1_OFFSET, InitiationMessage.MAC2_OFFSET, nowNs);
+                out,
+                offset,
+                InitiationMessage.MAC1_OFFSET,
+                InitiationMessage.MAC2_OFFSET,
+                pendingIndex,
+                nowNs);
         lastInitiationSentNs = nowNs;
         retransmitAtNs =
                 nowNs
@@ -304,6 +310,8 @@ public final class Tunnel {
             return owner.count(result.drop(DropReason.STALE_TIMESTAMP));
         }
         lastInitiationConsumedNs = nowNs;
+        // Authenticated by the peer's static key and a timestamp newer than any before.
+        result.authenticated = true;
         if (out.capacity() - outOffset < ResponseMessage.LENGTH) {
             return owner.count(result.drop(DropReason.BUFFER_TOO_SMALL));
         }
@@ -312,7 +320,12 @@ public final class Tunnel {
         Keypair keypair = handshake.createResponse(out, outOffset, index, nowNs);
         owner.indices().replace(index, new TunnelSet.IndexOwner(this, keypair));
         cookies.stamp(
-                out, outOffset, ResponseMessage.MAC1_OFFSET, ResponseMessage.MAC2_OFFSET, nowNs);
+                out,
+                outOffset,
+                ResponseMessage.MAC1_OFFSET,
+                ResponseMessage.MAC2_OFFSET,
+                index,
+                nowNs);
         retire(next);
         next = keypair;
         handshakeCompleted(nowNs);
@@ -352,7 +365,8 @@ public final class Tunnel {
         result.sessionEstablished = true;
         // Confirm the session to the responder right away (section 6.1: a keepalive if no data).
         return encapsulate(owner.emptyPacket(), 0, 0, out, outOffset, nowNs, result)
-                .sessionFlag(true);
+                .sessionFlag(true)
+                .authenticatedFlag(true);
     }
 
     private void handshakeCompleted(long nowNs) {
@@ -363,7 +377,10 @@ public final class Tunnel {
         handshakeAttemptsStartNs = 0;
     }
 
-    /** A cookie reply addressed to our pending initiation (or response). */
+    /**
+     * A cookie reply addressed to our last initiation (or response). Taken once, for mac2 of our
+     * next message; never {@link TunnelResult#authenticated()}: it cannot move the endpoint.
+     */
     synchronized TunnelResult consumeCookieReply(
             ByteBuffer in, int offset, long nowNs, TunnelResult result) {
         result.tunnel = this;
