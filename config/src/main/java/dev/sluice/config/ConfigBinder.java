@@ -366,7 +366,9 @@ final class ConfigBinder {
             return null;
         }
         if (inline != null) {
-            warnIfReadableByOthers(Path.of(inline.file()), inline);
+            if (readableByOthers(Path.of(inline.file()), inline)) {
+                return null;
+            }
             try {
                 return PrivateKey.parse(inline.value());
             } catch (KeyFormatException e) {
@@ -407,21 +409,33 @@ final class ConfigBinder {
         return null;
     }
 
-    private void warnIfReadableByOthers(Path config, IniEntry entry) {
+    /**
+     * An inline PrivateKey needs a file only its owner can read, as a PrivateKeyFile does: true
+     * (and an error) when group or others may read {@code config}.
+     */
+    private boolean readableByOthers(Path config, IniEntry entry) {
+        Set<PosixFilePermission> permissions;
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(config);
-            if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                problems.warning(
-                        entry.file(),
-                        entry.line(),
-                        "the file holding PrivateKey is readable by everyone (mode "
-                                + mode(permissions)
-                                + "); run: chmod 600 "
-                                + config);
-            }
+            permissions = Files.getPosixFilePermissions(config);
         } catch (IOException | UnsupportedOperationException e) {
-            // Not a POSIX file (or gone): nothing to warn about.
+            // Text not read from a file (loadText), or not a POSIX file system.
+            return false;
         }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)
+                || permissions.contains(PosixFilePermission.GROUP_READ)) {
+            problems.error(
+                    entry.file(),
+                    entry.line(),
+                    "PrivateKey is written in "
+                            + config
+                            + ", which is readable by others (mode "
+                            + mode(permissions)
+                            + "); run: chmod 600 "
+                            + config
+                            + " (or move the key to a PrivateKeyFile)");
+            return true;
+        }
+        return false;
     }
 
     private static String mode(Set<PosixFilePermission> permissions) {

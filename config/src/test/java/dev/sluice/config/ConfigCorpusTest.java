@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.policy.LocalNetworks;
 import dev.sluice.routing.policy.SplitMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Files from the wild and Sluice's own format parse into the expected records. */
 class ConfigCorpusTest {
@@ -19,6 +25,8 @@ class ConfigCorpusTest {
     static final String PSK = "OXoSd9J1wuDPna0xy4ihqZqMIo2NjUar17EHOyUfEM4=";
     static final String PEER_TWO = "0/95NEw8Uf9c5lmJ5xc0nk/G3nOKK4uzLs6vxVzs9E8=";
 
+    @TempDir Path dir;
+
     static Path resource(String name) {
         try {
             return Path.of(ConfigCorpusTest.class.getResource("/" + name).toURI());
@@ -27,8 +35,29 @@ class ConfigCorpusTest {
         }
     }
 
-    private static SluiceConfig load(String name) {
-        ConfigLoader.Result result = ConfigLoader.load(resource(name));
+    /**
+     * The corpus configuration {@code name}, copied with the files beside it into the test's
+     * directory, mode 0600: the files hold PrivateKey inline, which Sluice refuses in a file others
+     * can read (and the build copies resources with the umask's mode).
+     */
+    private Path secured(String name) {
+        Path source = resource(name);
+        try (Stream<Path> siblings = Files.list(source.getParent())) {
+            for (Path sibling : siblings.toList()) {
+                Path copy = Files.copy(sibling, dir.resolve(sibling.getFileName()));
+                if (copy.toString().endsWith(".conf")) {
+                    Files.setPosixFilePermissions(
+                            copy, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.resolve(source.getFileName());
+    }
+
+    private SluiceConfig load(String name) {
+        ConfigLoader.Result result = ConfigLoader.load(secured(name));
         assertThat(result.problems().stream().filter(Problem::isError))
                 .as("errors in %s", name)
                 .isEmpty();
@@ -116,13 +145,16 @@ class ConfigCorpusTest {
 
     @Test
     void shouldReadTheCorp850FixtureAsATunnelList() throws Exception {
-        Path dir = java.nio.file.Files.createTempDirectory("corp850");
-        java.nio.file.Files.copy(
+        Files.copy(
                 Path.of(System.getProperty("sluice.repo.root", ".."))
                         .resolve("fixtures/corp-850.cidrs"),
                 dir.resolve("corp-850.cidrs"));
-        Path file = dir.resolve("sluice.conf");
-        java.nio.file.Files.writeString(
+        Path file =
+                Files.createFile(
+                        dir.resolve("sluice.conf"),
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
                 file,
                 """
                 [Interface]
@@ -144,7 +176,7 @@ class ConfigCorpusTest {
     void managedOverlaysShouldOverrideKeyByKeyAndBeRecorded() {
         ConfigLoader.Result result =
                 ConfigLoader.load(
-                        resource("configs/valid/wg-quick-wild.conf"),
+                        secured("configs/valid/wg-quick-wild.conf"),
                         List.of(
                                 resource("managed/10-dns.conf"),
                                 resource("managed/20-peer.conf"),
@@ -190,7 +222,7 @@ class ConfigCorpusTest {
     void plistProblemsShouldNameTheFileAndLine() {
         ConfigLoader.Result result =
                 ConfigLoader.load(
-                        resource("configs/valid/wg-quick-wild.conf"),
+                        secured("configs/valid/wg-quick-wild.conf"),
                         List.of(resource("managed/bad-type.plist")));
         assertThat(result.ok()).isFalse();
         assertThat(result.problems())

@@ -144,6 +144,63 @@ class ConfigErrorsTest {
                 "t.conf:2: PrivateKeyFile " + dir.resolve("nope") + " does not exist");
     }
 
+    /** Writes {@code text} to {@code file} with {@code mode} (like "rw-r-----"). */
+    private static Path write(Path file, String text, String mode) throws Exception {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    @Test
+    void shouldAcceptAnInlinePrivateKeyInAFileOnlyItsOwnerCanRead(@TempDir Path dir)
+            throws Exception {
+        Path config = write(dir.resolve("sluice.conf"), base("", "", ""), "rw-------");
+        ConfigLoader.Result result = ConfigLoader.load(config);
+        assertThat(result.ok()).as(result.problems().toString()).isTrue();
+        assertThat(result.problems()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnInlinePrivateKeyInAFileGroupOrOthersCanRead(@TempDir Path dir)
+            throws Exception {
+        for (String mode : List.of("rw-r-----", "rw-r--r--", "rw----r--")) {
+            Path config = write(dir.resolve("sluice.conf"), base("", "", ""), mode);
+            String octal =
+                    switch (mode) {
+                        case "rw-r-----" -> "0640";
+                        case "rw-r--r--" -> "0644";
+                        default -> "0604";
+                    };
+            ConfigLoader.Result result = ConfigLoader.load(config);
+            assertThat(result.ok()).as("mode %s refused", octal).isFalse();
+            assertThat(result.problems())
+                    .extracting(Problem::toString)
+                    .containsExactly(
+                            config
+                                    + ":2: PrivateKey is written in "
+                                    + config
+                                    + ", which is readable by others (mode "
+                                    + octal
+                                    + "); run: chmod 600 "
+                                    + config
+                                    + " (or move the key to a PrivateKeyFile)");
+        }
+    }
+
+    @Test
+    void shouldAcceptAReadableConfigurationWhenTheKeyIsInAPrivateKeyFile(@TempDir Path dir)
+            throws Exception {
+        Path key = write(dir.resolve("private.key"), KEY + "\n", "rw-------");
+        Path config =
+                write(
+                        dir.resolve("sluice.conf"),
+                        base("", "", "").replace("PrivateKey = " + KEY, "PrivateKeyFile = " + key),
+                        "rw-r--r--");
+        ConfigLoader.Result result = ConfigLoader.load(config);
+        assertThat(result.ok()).as(result.problems().toString()).isTrue();
+        assertThat(result.config().iface().privateKey().toBase64()).isEqualTo(KEY);
+    }
+
     @Test
     void shouldNameMissingRequiredKeysAndSections() {
         assertError(

@@ -16,7 +16,9 @@ public enum DropReason {
     UNEXPECTED_RESPONSE("unexpected_response"),
     BAD_COOKIE_REPLY("bad_cookie_reply"),
     RATE_LIMITED("rate_limited"),
-    BUFFER_TOO_SMALL("buffer_too_small");
+    BUFFER_TOO_SMALL("buffer_too_small"),
+    /** The tunnel (or the whole set) was closed and its keys zeroed. */
+    TUNNEL_CLOSED("tunnel_closed");
 
     private final String counterName;
 

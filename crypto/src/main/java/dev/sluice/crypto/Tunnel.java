@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * keypair slots without locks and never performs public-key operations; handshakes, key rotation
  * and timers run under this tunnel's lock. Transport encapsulation and decapsulation allocate
  * nothing; each thread uses its own {@link TunnelResult}.
+ *
+ * <p>Secrets: {@link #close} zeroes every key this tunnel holds (sessions, our static private key's
+ * copy, the static-static secret, the preshared key). It may run while another thread encapsulates:
+ * a message sealed while a key was being zeroed is discarded (a counted drop, never output), and
+ * every call that starts after close returned is a {@link DropReason#TUNNEL_CLOSED} drop. The data
+ * path pays one volatile read and one fence per message for this, no lock.
  */
 public final class Tunnel {
     private final TunnelSet owner;
@@ -62,6 +68,7 @@ public final class Tunnel {
     private int pendingIndex;
 
     private volatile Object attachment;
+    private volatile boolean closed;
 
     private final AtomicLong transmittedBytes = new AtomicLong();
     private final AtomicLong receivedBytes = new AtomicLong();
@@ -109,7 +116,8 @@ public final class Tunnel {
      * {@code in}, up to the next multiple of 16, are overwritten with zero padding.
      *
      * @return WRITE_TO_NETWORK with the message length, DONE with {@link TunnelResult#staged()}
-     *     when there is no session yet, or DROP
+     *     when there is no session yet, or DROP (also after {@link #close}, or when the session's
+     *     keys were zeroed while sealing; the message is then not in {@code out})
      */
     public TunnelResult encapsulate(
             ByteBuffer in,
@@ -121,6 +129,9 @@ public final class Tunnel {
             TunnelResult result) {
         result.reset();
         result.tunnel = this;
+        if (closed) {
+            return owner.count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         Keypair keypair = current;
         if (keypair == null || !usableForSending(keypair, nowNs)) {
             // A responder's fresh session is confirmed by the initiator's imminent keepalive;
@@ -159,6 +170,15 @@ public final class Tunnel {
                         padded,
                         out,
                         outOffset + TransportMessage.DATA_OFFSET);
+        if (keypair.wipedDuringUse()) {
+            // close() or a rotation zeroed the key while it was read: what was sealed may be
+            // readable by anyone and must never leave.
+            for (int i = 0; i < messageLength; i++) {
+                out.put(outOffset + i, (byte) 0);
+            }
+            return owner.count(
+                    result.drop(closed ? DropReason.TUNNEL_CLOSED : DropReason.EXPIRED_KEYPAIR));
+        }
         // Rekey after REKEY_AFTER_MESSAGES or, for sessions we initiated, REKEY_AFTER_TIME.
         if (Long.compareUnsigned(counter, TimerConstants.REKEY_AFTER_MESSAGES) >= 0
                 || keypair.initiator()
@@ -198,6 +218,9 @@ public final class Tunnel {
             long nowNs,
             TunnelResult result) {
         result.tunnel = this;
+        if (closed) {
+            return owner.count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         long counter = LittleEndian.getLong(in, offset + TransportMessage.COUNTER_OFFSET);
         if (keypair.wiped() || nowNs - keypair.createdNs() >= TimerConstants.REJECT_AFTER_TIME_NS) {
             return owner.count(result.drop(DropReason.EXPIRED_KEYPAIR));
@@ -221,9 +244,14 @@ public final class Tunnel {
                         outOffset)) {
             return owner.count(result.drop(DropReason.DECRYPTION_FAILED));
         }
+        if (keypair.wipedDuringUse()) {
+            // Opened with a key being zeroed: the tag proves nothing.
+            return owner.count(result.drop(DropReason.EXPIRED_KEYPAIR));
+        }
         if (!keypair.replay().accept(counter)) {
             return owner.count(result.drop(DropReason.REPLAYED));
         }
+        result.authenticated = true;
         if (keypair == next) {
             result.sessionEstablished = confirmNext(keypair);
         }
@@ -276,7 +304,12 @@ public final class Tunnel {
         pendingIndex = owner.indices().allocate(new TunnelSet.IndexOwner(this, null));
         handshake.createInitiation(out, offset, pendingIndex, owner.wallClockNs());
         cookies.stamp(
-                out, offset, InitiationMessage.MAC1_OFFSET, InitiationMessage.MAC2_OFFSET, nowNs);
+                out,
+                offset,
+                InitiationMessage.MAC1_OFFSET,
+                InitiationMessage.MAC2_OFFSET,
+                pendingIndex,
+                nowNs);
         lastInitiationSentNs = nowNs;
         retransmitAtNs =
                 nowNs
@@ -297,6 +330,9 @@ public final class Tunnel {
             long nowNs,
             TunnelResult result) {
         result.tunnel = this;
+        if (closed) {
+            return owner.count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         if (nowNs - lastInitiationConsumedNs < TimerConstants.HANDSHAKE_INITIATION_RATE_NS) {
             return owner.count(result.drop(DropReason.HANDSHAKE_FLOOD));
         }
@@ -304,6 +340,8 @@ public final class Tunnel {
             return owner.count(result.drop(DropReason.STALE_TIMESTAMP));
         }
         lastInitiationConsumedNs = nowNs;
+        // Authenticated by the peer's static key and a timestamp newer than any before.
+        result.authenticated = true;
         if (out.capacity() - outOffset < ResponseMessage.LENGTH) {
             return owner.count(result.drop(DropReason.BUFFER_TOO_SMALL));
         }
@@ -312,7 +350,12 @@ public final class Tunnel {
         Keypair keypair = handshake.createResponse(out, outOffset, index, nowNs);
         owner.indices().replace(index, new TunnelSet.IndexOwner(this, keypair));
         cookies.stamp(
-                out, outOffset, ResponseMessage.MAC1_OFFSET, ResponseMessage.MAC2_OFFSET, nowNs);
+                out,
+                outOffset,
+                ResponseMessage.MAC1_OFFSET,
+                ResponseMessage.MAC2_OFFSET,
+                index,
+                nowNs);
         retire(next);
         next = keypair;
         handshakeCompleted(nowNs);
@@ -330,6 +373,9 @@ public final class Tunnel {
             long nowNs,
             TunnelResult result) {
         result.tunnel = this;
+        if (closed) {
+            return owner.count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         int receiver = LittleEndian.getInt(in, offset + ResponseMessage.RECEIVER_OFFSET);
         if (handshake.state() != Handshake.State.INITIATION_SENT || receiver != pendingIndex) {
             return owner.count(result.drop(DropReason.UNEXPECTED_RESPONSE));
@@ -352,7 +398,8 @@ public final class Tunnel {
         result.sessionEstablished = true;
         // Confirm the session to the responder right away (section 6.1: a keepalive if no data).
         return encapsulate(owner.emptyPacket(), 0, 0, out, outOffset, nowNs, result)
-                .sessionFlag(true);
+                .sessionFlag(true)
+                .authenticatedFlag(true);
     }
 
     private void handshakeCompleted(long nowNs) {
@@ -363,10 +410,16 @@ public final class Tunnel {
         handshakeAttemptsStartNs = 0;
     }
 
-    /** A cookie reply addressed to our pending initiation (or response). */
+    /**
+     * A cookie reply addressed to our last initiation (or response). Taken once, for mac2 of our
+     * next message; never {@link TunnelResult#authenticated()}: it cannot move the endpoint.
+     */
     synchronized TunnelResult consumeCookieReply(
             ByteBuffer in, int offset, long nowNs, TunnelResult result) {
         result.tunnel = this;
+        if (closed) {
+            return owner.count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         if (!cookies.consumeReply(in, offset, nowNs)) {
             return owner.count(result.drop(DropReason.BAD_COOKIE_REPLY));
         }
@@ -383,6 +436,9 @@ public final class Tunnel {
             ByteBuffer out, int outOffset, long nowNs, TunnelResult result) {
         result.reset();
         result.tunnel = this;
+        if (closed) {
+            return result;
+        }
         if (lastHandshakeCompletedNs != 0
                 && nowNs - lastHandshakeCompletedNs >= TimerConstants.ZERO_KEYS_AFTER_NS
                 && (current != null || previous != null || next != null)) {
@@ -441,6 +497,9 @@ public final class Tunnel {
     /** The earliest time a timer may need {@link #pollTimers}, or Long.MAX_VALUE. */
     public synchronized long nextDeadlineNs() {
         long deadline = Long.MAX_VALUE;
+        if (closed) {
+            return deadline;
+        }
         if (handshake.state() == Handshake.State.INITIATION_SENT) {
             deadline = Math.min(deadline, retransmitAtNs);
         }
@@ -474,7 +533,7 @@ public final class Tunnel {
     /** True when a session can carry data now. */
     public boolean hasSession(long nowNs) {
         Keypair keypair = current;
-        return keypair != null && usableForSending(keypair, nowNs);
+        return !closed && keypair != null && usableForSending(keypair, nowNs);
     }
 
     /** Wall-clock time (epoch ns) of the last completed handshake, or 0. */
@@ -512,8 +571,19 @@ public final class Tunnel {
         return previous;
     }
 
-    /** Forgets every session and handshake (keys zeroed), as after a removal of the peer. */
+    /** True once {@link #close} has run. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Forgets every session and the handshake, zeroing their keys, our static private key's copy,
+     * the static-static secret and the preshared key, as after a removal of the peer. Every later
+     * call is a counted drop (timers do nothing). Idempotent; safe while another thread
+     * encapsulates (see the class comment).
+     */
     public synchronized void close() {
+        closed = true;
         retire(previous);
         retire(current);
         retire(next);
@@ -524,6 +594,12 @@ public final class Tunnel {
             owner.indices().remove(pendingIndex);
             pendingIndex = 0;
         }
-        handshake.clear();
+        handshake.destroy();
+        cookies.clear();
+    }
+
+    /** The handshake state, for tests that check its secrets are zeroed. */
+    Handshake handshakeState() {
+        return handshake;
     }
 }

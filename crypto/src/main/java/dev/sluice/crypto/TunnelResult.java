@@ -15,6 +15,7 @@ public final class TunnelResult {
     boolean handshakeAbandoned;
     boolean cookieReplySent;
     boolean keepalive;
+    boolean authenticated;
 
     void reset() {
         action = Action.DONE;
@@ -26,6 +27,7 @@ public final class TunnelResult {
         handshakeAbandoned = false;
         cookieReplySent = false;
         keepalive = false;
+        authenticated = false;
     }
 
     TunnelResult drop(DropReason reason) {
@@ -36,6 +38,11 @@ public final class TunnelResult {
 
     TunnelResult sessionFlag(boolean established) {
         sessionEstablished = established;
+        return this;
+    }
+
+    TunnelResult authenticatedFlag(boolean authenticated) {
+        this.authenticated = authenticated;
         return this;
     }
 
@@ -89,5 +96,16 @@ public final class TunnelResult {
     /** A keepalive (empty transport message) was received or is being sent. */
     public boolean keepalive() {
         return keepalive;
+    }
+
+    /**
+     * The message was proven to come from {@link #tunnel()}'s peer: transport data or a keepalive
+     * that opened under a session key and passed the replay window, an initiation with the peer's
+     * static key and a fresh timestamp, or a response to our initiation. Only such a message may
+     * move the peer's endpoint to its source address (roaming, as wireguard-go does); a cookie
+     * reply, which anyone who saw our handshake can make, never is.
+     */
+    public boolean authenticated() {
+        return authenticated;
     }
 }

@@ -12,6 +12,7 @@ import dev.sluice.crypto.session.IndexTable;
 import dev.sluice.crypto.session.Keypair;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Every refusal is a {@link DropReason}, counted in {@link #dropCount}; nothing throws for bad
  * input. Transport data allocates nothing; handshakes allocate. Thread-safe as described on {@link
- * Tunnel}: the index table and peer map are safe for concurrent readers.
+ * Tunnel}: the index table and peer map are safe for concurrent readers. {@link #close} closes
+ * every tunnel and zeroes our private key; every message after it is a counted drop.
  */
 public final class TunnelSet {
     /** Owner of a receiver index: a pending handshake (keypair null) or a session. */
@@ -63,6 +65,7 @@ public final class TunnelSet {
     final AtomicLong cookieRepliesSent = new AtomicLong();
 
     private volatile boolean forcedUnderLoad;
+    private volatile boolean closed;
     private long loadWindowStartNs;
     private int loadWindowCount;
 
@@ -80,9 +83,16 @@ public final class TunnelSet {
         this.cookieChecker = new CookieChecker(staticPublic, random);
     }
 
-    /** Adds a peer; returns its tunnel. */
-    public Tunnel addPeer(
+    /**
+     * Adds a peer; returns its tunnel.
+     *
+     * @throws IllegalStateException after {@link #close}
+     */
+    public synchronized Tunnel addPeer(
             byte[] remoteStatic, byte[] presharedKey, int mtu, long persistentKeepaliveNs) {
+        if (closed) {
+            throw new IllegalStateException("the tunnel set is closed");
+        }
         Tunnel tunnel = new Tunnel(this, remoteStatic, presharedKey, mtu, persistentKeepaliveNs);
         Tunnel previous = peers.put(key(remoteStatic), tunnel);
         if (previous != null) {
@@ -91,8 +101,8 @@ public final class TunnelSet {
         return tunnel;
     }
 
-    /** Removes a peer and forgets its sessions. */
-    public void removePeer(byte[] remoteStatic) {
+    /** Removes a peer and forgets its sessions (keys zeroed). */
+    public synchronized void removePeer(byte[] remoteStatic) {
         Tunnel tunnel = peers.remove(key(remoteStatic));
         if (tunnel != null) {
             tunnel.close();
@@ -105,6 +115,26 @@ public final class TunnelSet {
 
     public Collection<Tunnel> peers() {
         return peers.values();
+    }
+
+    /**
+     * Closes every tunnel (their sessions and handshake secrets zeroed), then zeroes our static
+     * private key and the cookie secret. Every later datagram, encapsulation or timer is a counted
+     * {@link DropReason#TUNNEL_CLOSED} drop or does nothing. Idempotent.
+     */
+    public synchronized void close() {
+        closed = true;
+        for (Tunnel tunnel : peers.values()) {
+            tunnel.close();
+        }
+        peers.clear();
+        Arrays.fill(staticPrivate, (byte) 0);
+        cookieChecker.wipe();
+    }
+
+    /** True once {@link #close} has run. */
+    public boolean closed() {
+        return closed;
     }
 
     private static String key(byte[] publicKey) {
@@ -134,6 +164,9 @@ public final class TunnelSet {
             long nowNs,
             TunnelResult result) {
         result.reset();
+        if (closed) {
+            return count(result.drop(DropReason.TUNNEL_CLOSED));
+        }
         int type = MessageType.of(in, offset, length);
         switch (type) {
             case MessageType.TRANSPORT -> {

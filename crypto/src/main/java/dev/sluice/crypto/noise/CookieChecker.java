@@ -8,6 +8,7 @@ import dev.sluice.crypto.primitives.XChaCha20Poly1305;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * Our side of the denial-of-service defence (whitepaper section 5.4.7): checks mac1 of incoming
@@ -80,6 +81,12 @@ public final class CookieChecker {
                 LittleEndian.getInt(in, offset + senderOffset));
         out.put(outOffset + CookieReplyMessage.NONCE_OFFSET, nonce);
         out.put(outOffset + CookieReplyMessage.COOKIE_OFFSET, encrypted);
+    }
+
+    /** Zeroes the secret; a new one is drawn if the checker is used again. */
+    public synchronized void wipe() {
+        Arrays.fill(secret, (byte) 0);
+        secretCreatedNs = Long.MIN_VALUE;
     }
 
     /** tau = MAC(R_m, A_m): the cookie of a source address under the current secret. */

@@ -70,7 +70,10 @@ public final class Handshake {
         if (staticStatic == null) {
             throw new IllegalArgumentException("the peer's public key is a low-order point");
         }
-        this.presharedKey = presharedKey == null ? NoiseConstants.ZERO_KEY : presharedKey.clone();
+        this.presharedKey =
+                presharedKey == null
+                        ? new byte[NoiseConstants.ZERO_KEY.length]
+                        : presharedKey.clone();
         this.random = random;
     }
 
@@ -99,6 +102,18 @@ public final class Handshake {
         remoteEphemeral = null;
         chainingKey = null;
         hash = null;
+    }
+
+    /**
+     * Forgets the handshake in progress and zeroes every secret this handshake holds: our static
+     * private key, the precomputed static-static secret and the preshared key. The handshake is
+     * unusable afterwards (the owning tunnel is closed).
+     */
+    public void destroy() {
+        clear();
+        wipe(localStaticPrivate);
+        wipe(staticStatic);
+        wipe(presharedKey);
     }
 
     private static void wipe(byte[] bytes) {

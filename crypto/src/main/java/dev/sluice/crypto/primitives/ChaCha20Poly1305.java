@@ -2,6 +2,7 @@ package dev.sluice.crypto.primitives;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The ChaCha20-Poly1305 AEAD of RFC 8439 section 2.8 with WireGuard's 96-bit nonce (32 zero bits
@@ -61,6 +62,7 @@ public final class ChaCha20Poly1305 {
         poly.updatePadded(out, outOffset, length);
         poly.updateWords(aadLength(aad), length);
         poly.finish(out, outOffset + length);
+        forgetKey();
         return length + TAG_LENGTH;
     }
 
@@ -88,10 +90,17 @@ public final class ChaCha20Poly1305 {
         poly.updatePadded(in, inOffset, cipherLength);
         poly.updateWords(aadLength(aad), cipherLength);
         if (!poly.verify(in, inOffset + cipherLength)) {
+            forgetKey();
             return false;
         }
         crypt(in, inOffset, cipherLength, out, outOffset);
+        forgetKey();
         return true;
+    }
+
+    /** The state keeps no copy of a session key between messages (keys are zeroed on close). */
+    private void forgetKey() {
+        Arrays.fill(state, 4, 12, 0);
     }
 
     private static long aadLength(ByteBuffer aad) {

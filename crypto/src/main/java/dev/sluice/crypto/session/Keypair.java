@@ -1,5 +1,6 @@
 package dev.sluice.crypto.session;
 
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The send counter is atomic (the outbound agent and the control thread's keepalives both send);
  * the replay window belongs to the decapsulating thread. {@link #wipe()} zeroes the keys when the
- * session leaves rotation.
+ * session leaves rotation, possibly while another thread is using them: a user reads the keys, then
+ * asks {@link #wipedDuringUse()} and discards its output when it answers true (the optimistic read
+ * of {@link java.util.concurrent.locks.StampedLock}, without a lock on the data path).
  */
 public final class Keypair {
     private final int[] sendKey;
@@ -80,9 +83,21 @@ public final class Keypair {
         return wiped;
     }
 
+    /**
+     * After a seal or open with these keys: true when a {@link #wipe()} may have overlapped it, so
+     * that the keys read may have been partly zero and the output must be discarded. Orders the
+     * caller's earlier key reads before the check.
+     */
+    public boolean wipedDuringUse() {
+        VarHandle.acquireFence();
+        return wiped;
+    }
+
     /** Zeroes both keys; the keypair must not be used afterwards. */
     public void wipe() {
         wiped = true;
+        // The mark becomes visible before any zero does (see wipedDuringUse).
+        VarHandle.storeStoreFence();
         Arrays.fill(sendKey, 0);
         Arrays.fill(receiveKey, 0);
     }

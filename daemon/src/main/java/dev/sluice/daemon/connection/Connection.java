@@ -46,6 +46,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,6 +135,7 @@ public final class Connection implements AutoCloseable {
             throw e;
         }
         DataPlane dataPlane = null;
+        TunnelSet tunnels = null;
         LinuxRouteBackend backend = null;
         RouteManager routes = null;
         SplitDns dns = null;
@@ -145,21 +147,36 @@ public final class Connection implements AutoCloseable {
                     netlink.addAddress(tun.name(), address.address(), address.prefixLength());
                 }
             }
-            TunnelSet tunnels =
-                    new TunnelSet(
-                            config.iface().privateKey().bytes(),
-                            new SecureRandom(),
-                            () -> System.currentTimeMillis() * 1_000_000L);
+            // The protocol core keeps its own copies of the keys; the ones made here are zeroed.
+            byte[] privateKey = config.iface().privateKey().bytes();
+            try {
+                tunnels =
+                        new TunnelSet(
+                                privateKey,
+                                new SecureRandom(),
+                                () -> System.currentTimeMillis() * 1_000_000L);
+            } finally {
+                Arrays.fill(privateKey, (byte) 0);
+            }
             List<PeerRuntime> peers = new ArrayList<>();
             List<IpPrefix> endpointHosts = new ArrayList<>();
             for (int i = 0; i < config.peers().size(); i++) {
                 PeerConfig peer = config.peers().get(i);
-                Tunnel tunnel =
-                        tunnels.addPeer(
-                                peer.publicKey().bytes(),
-                                peer.presharedKey() == null ? null : peer.presharedKey().bytes(),
-                                config.iface().mtu(),
-                                peer.persistentKeepalive().toNanos());
+                byte[] presharedKey =
+                        peer.presharedKey() == null ? null : peer.presharedKey().bytes();
+                Tunnel tunnel;
+                try {
+                    tunnel =
+                            tunnels.addPeer(
+                                    peer.publicKey().bytes(),
+                                    presharedKey,
+                                    config.iface().mtu(),
+                                    peer.persistentKeepalive().toNanos());
+                } finally {
+                    if (presharedKey != null) {
+                        Arrays.fill(presharedKey, (byte) 0);
+                    }
+                }
                 InetSocketAddress endpoint = resolve(peer);
                 if (endpoint != null) {
                     endpointHosts.add(
@@ -287,6 +304,9 @@ public final class Connection implements AutoCloseable {
             }
             if (dataPlane != null) {
                 dataPlane.close();
+            }
+            if (tunnels != null) {
+                tunnels.close();
             }
             tun.close();
             throw e;
@@ -584,9 +604,8 @@ public final class Connection implements AutoCloseable {
         }
         backend.close();
         dataPlane.close();
-        for (PeerRuntime peer : peers) {
-            peer.tunnel().close();
-        }
+        // Every session, handshake secret and our private key's copy in the core zeroed.
+        tunnels.close();
         tun.close();
         LOG.log(
                 Level.INFO,

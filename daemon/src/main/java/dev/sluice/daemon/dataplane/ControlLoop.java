@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * <pre>
  *   loop: wait for a queued message or the next timer deadline (at most 100 ms)
  *         handshake/cookie message -> TunnelSet.decapsulate -> reply to the sender; an
- *                                     authenticated message moves the peer's endpoint
+ *                                     authenticated handshake message moves the peer's
+ *                                     endpoint (a cookie reply never does: anyone can make one)
  *         each peer: pollTimers until DONE (initiations, retransmissions, keepalives);
  *                    abandoned handshake -> staged packets dropped
  *         each peer with a session: staged packets encapsulated and sent
@@ -117,10 +118,8 @@ public final class ControlLoop implements Runnable {
                             0,
                             System.nanoTime(),
                             result);
-            if (got.action() != Action.DROP
-                    && got.tunnel() != null
+            if (got.authenticated()
                     && got.tunnel().attachment() instanceof PeerRuntime peer
-                    && !got.cookieReplySent()
                     && peer.updateEndpoint(sender)) {
                 counters.increment(Counter.ENDPOINT_CHANGES);
             }
@@ -129,6 +128,16 @@ public final class ControlLoop implements Runnable {
             }
         } finally {
             buffer.release();
+        }
+    }
+
+    /** Handles every queued handshake and cookie message now, on the caller's thread. */
+    void handleQueuedMessages() {
+        Object task;
+        while ((task = queue.poll()) != null) {
+            if (task instanceof Handshake handshake) {
+                handle(handshake);
+            }
         }
     }
 

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  *     handshake or cookie -> copied into a pool buffer and queued to the control loop
  * </pre>
  *
+ * <p>Roaming follows only what the protocol core calls {@link TunnelResult#authenticated()}: a
+ * datagram that failed to open, a replay, or anything unauthenticated never moves an endpoint.
+ *
  * <p>Buffer ownership: the datagram belongs to the transport and is only read. Pool buffers are
  * released here, except those queued to the control loop, which then owns them. Allocation-free for
  * transport data; one thread.
@@ -125,7 +128,9 @@ final class InboundPipeline {
     }
 
     private void roam(TunnelResult got, InetSocketAddress sender) {
-        if (got.tunnel().attachment() instanceof PeerRuntime peer && peer.updateEndpoint(sender)) {
+        if (got.authenticated()
+                && got.tunnel().attachment() instanceof PeerRuntime peer
+                && peer.updateEndpoint(sender)) {
             counters.increment(Counter.ENDPOINT_CHANGES);
         }
     }

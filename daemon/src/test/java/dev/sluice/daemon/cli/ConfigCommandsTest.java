@@ -79,6 +79,27 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void checkConfigShouldExit2WhenAFileHoldingAPrivateKeyIsGroupReadable() throws Exception {
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r-----"));
+        Run run =
+                run(
+                        "",
+                        "check-config",
+                        "--managed-dir",
+                        emptyManaged.toString(),
+                        config.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err())
+                .contains(
+                        config
+                                + ":2: PrivateKey is written in "
+                                + config
+                                + ", which is readable by others (mode 0640); run: chmod 600 "
+                                + config);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void checkConfigShouldListProblemsAndExit2() throws Exception {
         Files.writeString(
                 config,

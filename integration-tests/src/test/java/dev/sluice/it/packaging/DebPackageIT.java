@@ -102,10 +102,19 @@ class DebPackageIT {
                                 .output()
                                 .replace('\n', ' '));
 
-        // Installing again (an upgrade of the same version) keeps user, group and permissions.
+        // Installing again (an upgrade of the same version) keeps user, group and permissions,
+        // and makes a configuration holding PrivateKey inline readable by root only (the
+        // daemon would refuse it): one left at 0644 becomes 0600.
+        HostCommand readable =
+                inRoot(
+                        "printf '[Interface]\\nPrivateKey = x\\n' > /etc/sluice/sluice.conf"
+                                + " && chmod 0644 /etc/sluice/sluice.conf");
+        assertThat(readable.exitCode()).as(readable.output()).isZero();
         assertThat(inRoot("dpkg -i /tmp/sluice.deb").exitCode()).isZero();
         assertThat(inRoot("stat -c '%a %U:%G' /etc/sluice").output().strip())
                 .isEqualTo("750 root:sluice");
+        assertThat(inRoot("stat -c '%a' /etc/sluice/sluice.conf").output().strip())
+                .isEqualTo("600");
 
         HostCommand purge = inRoot("apt-get purge -y -q sluice");
         assertThat(purge.exitCode()).as(purge.output()).isZero();

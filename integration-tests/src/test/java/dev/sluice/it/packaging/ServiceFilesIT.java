@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.daemon.platform.linux.lab.LabPeer;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.testkit.Privileged;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ class ServiceFilesIT {
                 SOURCES.resolve("mdm/dev.sluice.mobileconfig").toString(),
                 preferences.toString());
         Path user =
-                Files.writeString(
+                LabPeer.secretFile(
                         directory.resolve("sluice.conf"),
                         "[Interface]\nPrivateKey = UB6o5rFtmXHMABndGMAkw3s2nI4jUXNLhqyMQJphW3I=\nAddress = 10.66.0.2/32\nMTU = 1420\n");
         ConfigLoader.Result loaded = ConfigLoader.load(user, List.of(preferences));
