@@ -14,6 +14,7 @@ import dev.sluice.crypto.primitives.X25519;
 import dev.sluice.packet.PacketBuilder;
 import dev.sluice.packet.pool.BufferPool;
 import dev.sluice.routing.IpPrefix;
+import dev.sluice.routing.policy.LearnedOverlay;
 import dev.sluice.routing.policy.PolicyCompiler;
 import dev.sluice.routing.trie.PrefixTable;
 import java.net.InetSocketAddress;
@@ -93,6 +94,7 @@ class RoamingTest {
         ForwardingSnapshot snapshot =
                 new ForwardingSnapshot(
                         PolicyCompiler.compile(config.splitPolicy()),
+                        LearnedOverlay.EMPTY,
                         allowed.build().compile(),
                         List.of(serverPeer),
                         1420);
