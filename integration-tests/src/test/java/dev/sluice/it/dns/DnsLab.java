@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The lab with two resolvers and a resolver file for the client namespace: {@code ip netns exec}
@@ -37,16 +39,28 @@ final class DnsLab implements AutoCloseable {
     final Path directory;
     final Path resolvConf;
 
-    private DnsLab(WireGuardGoLab fixture, Path directory) {
+    private final List<String> internetRecords;
+
+    private DnsLab(WireGuardGoLab fixture, Path directory, List<String> internetRecords) {
         this.fixture = fixture;
         this.lab = fixture.topology();
         this.directory = directory;
         this.resolvConf = lab.clientResolverFile();
+        this.internetRecords = internetRecords;
     }
 
     static DnsLab start(String prefix, Path directory) throws Exception {
+        return start(prefix, directory, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Path)}, the internet resolver (the network's own, untrusted) also
+     * serving {@code internetRecords} (dnsmasq options such as {@code --host-record=...}).
+     */
+    static DnsLab start(String prefix, Path directory, List<String> internetRecords)
+            throws Exception {
         WireGuardGoLab fixture = WireGuardGoLab.start(prefix, directory);
-        DnsLab dns = new DnsLab(fixture, directory);
+        DnsLab dns = new DnsLab(fixture, directory, internetRecords);
         try {
             dns.build();
             return dns;
@@ -69,14 +83,16 @@ final class DnsLab implements AutoCloseable {
                 "--host-record=www.corp.example,10.60.32.77,300",
                 "--cname=alias.corp.example,www.corp.example",
                 "--host-record=app.corp.example," + CORP_APP + ",2");
+        List<String> internet = new ArrayList<>(internetRecords);
+        internet.add("--address=/#/198.19.0.99");
+        internet.add("--host-record=video.zoom.us,198.19.5.5,300");
         LabResolvers.dnsmasq(
                 lab,
                 lab.internet(),
                 INTERNET_RESOLVER,
                 directory,
                 "internet",
-                "--address=/#/198.19.0.99",
-                "--host-record=video.zoom.us,198.19.5.5,300");
+                internet.toArray(String[]::new));
     }
 
     String resolverLog(String name) throws IOException {
