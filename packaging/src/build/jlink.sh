@@ -17,10 +17,10 @@ fi
 rm -rf "$out"
 # java.base..java.xml: the code and its libraries (JNA, Netty, Jackson, Micrometer, picocli);
 # jdk.unsupported: sun.misc.Signal/Unsafe (signals, Netty); jdk.net: SO_PEERCRED;
-# jdk.httpserver: MetricsPort; jdk.security.auth: the lab's root check; jdk.management: the
-# JVM's own metrics; java.naming, java.sql: optional parts of Netty and Jackson.
+# jdk.security.auth: the lab's root check; jdk.management: the JVM's own metrics; java.naming,
+# java.sql: optional parts of Netty and Jackson. (MetricsPort is served by Netty.)
 "$best/bin/jlink" \
-    --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.net,jdk.httpserver,jdk.security.auth,jdk.management \
+    --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.net,jdk.security.auth,jdk.management \
     --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
     --output "$out"
 echo "jlink.sh: runtime image of JDK $best_version in $out ($(du -sh "$out" | cut -f1))"

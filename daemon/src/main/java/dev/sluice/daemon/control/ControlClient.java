@@ -1,5 +1,6 @@
 package dev.sluice.daemon.control;
 
+import dev.sluice.daemon.localsocket.LineReader;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

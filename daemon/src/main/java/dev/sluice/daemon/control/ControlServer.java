@@ -1,12 +1,15 @@
 package dev.sluice.daemon.control;
 
+import dev.sluice.daemon.localsocket.AcceptLoop;
+import dev.sluice.daemon.localsocket.Deadline;
+import dev.sluice.daemon.localsocket.LineReader;
+import dev.sluice.daemon.localsocket.LocalSocketLimits;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +27,12 @@ import jdk.net.UnixDomainPrincipal;
  * daemon's group). Each client gets a virtual thread; requests are answered in order, one reply
  * line per request line. Callers other than root, the daemon's own user and members of the group
  * get an error reply to everything.
+ *
+ * <p>Bounded by {@link LocalSocketLimits}: at most 32 clients at once (a further one gets an error
+ * reply and is closed), each request line whole within 5 s of the connection or the previous reply
+ * and at most {@value ControlProtocol#MAX_REQUEST_BYTES} bytes (checked as it is read: a longer one
+ * gets an error reply after at most that much was buffered, and the connection is closed), each
+ * reply taken within 10 s. The time a command itself takes (connect --wait) is not limited.
  */
 public final class ControlServer implements AutoCloseable {
     public static final String GROUP = "sluice";
@@ -32,15 +41,18 @@ public final class ControlServer implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final ControlHandler handler;
-    private final Thread acceptor;
-    private volatile boolean running = true;
+    private final LocalSocketLimits limits;
+    private AcceptLoop acceptor;
 
-    private ControlServer(Path path, ServerSocketChannel server, ControlHandler handler) {
+    private ControlServer(
+            Path path,
+            ServerSocketChannel server,
+            ControlHandler handler,
+            LocalSocketLimits limits) {
         this.path = path;
         this.server = server;
         this.handler = handler;
-        this.acceptor =
-                Thread.ofPlatform().daemon().name("sluice-control-accept").unstarted(this::accept);
+        this.limits = limits;
     }
 
     /**
@@ -49,6 +61,12 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException naming the path when another daemon answers there or binding fails
      */
     public static ControlServer start(Path path, ControlHandler handler) throws IOException {
+        return start(path, handler, LocalSocketLimits.DEFAULTS);
+    }
+
+    /** {@link #start(Path, ControlHandler)} within {@code limits}. */
+    public static ControlServer start(Path path, ControlHandler handler, LocalSocketLimits limits)
+            throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path)) {
             try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
@@ -73,8 +91,19 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException(
                     "cannot listen on the control socket " + path + ": " + e.getMessage(), e);
         }
-        ControlServer control = new ControlServer(path, server, handler);
-        control.acceptor.start();
+        ControlServer control = new ControlServer(path, server, handler, limits);
+        control.acceptor =
+                AcceptLoop.start(
+                        "control socket " + path,
+                        server,
+                        limits,
+                        (handler.refuse(
+                                                "too many connections to the control socket ("
+                                                        + limits.maxConnections()
+                                                        + " open); try again")
+                                        + "\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        control::serve);
         return control;
     }
 
@@ -88,49 +117,37 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void accept() {
-        while (running) {
-            try {
-                SocketChannel client = server.accept();
-                Thread.ofVirtual().name("sluice-control-client").start(() -> serve(client));
-            } catch (ClosedChannelException closed) {
+    private void serve(SocketChannel client, Deadline deadline) throws IOException {
+        String refusal = authorise(client);
+        LineReader reader = new LineReader(client, ControlProtocol.MAX_REQUEST_BYTES);
+        while (true) {
+            deadline.arm(limits.readTimeoutMs());
+            String line = reader.next();
+            deadline.disarm();
+            if (line == null) {
                 return;
-            } catch (IOException e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "control socket accept failed: " + e.getMessage());
-                }
             }
-        }
-    }
-
-    private void serve(SocketChannel client) {
-        try (client) {
-            String refusal = authorise(client);
-            LineReader reader = new LineReader(client, ControlProtocol.MAX_REQUEST_BYTES);
-            String line;
-            while ((line = reader.next()) != null) {
-                String reply;
-                if (refusal != null) {
-                    reply = handler.refuse(refusal);
-                } else if (line == LineReader.TOO_LONG) {
-                    reply =
-                            handler.refuse(
-                                    "request longer than "
-                                            + ControlProtocol.MAX_REQUEST_BYTES
-                                            + " bytes");
-                } else {
-                    reply = handler.handle(line);
-                }
-                ByteBuffer bytes = ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    client.write(bytes);
-                }
-                if (line == LineReader.TOO_LONG) {
-                    return;
-                }
+            String reply;
+            if (refusal != null) {
+                reply = handler.refuse(refusal);
+            } else if (line == LineReader.TOO_LONG) {
+                reply =
+                        handler.refuse(
+                                "request longer than "
+                                        + ControlProtocol.MAX_REQUEST_BYTES
+                                        + " bytes");
+            } else {
+                reply = handler.handle(line);
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "control client: " + e.getMessage());
+            ByteBuffer bytes = ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8));
+            deadline.arm(limits.writeTimeoutMs());
+            while (bytes.hasRemaining()) {
+                client.write(bytes);
+            }
+            deadline.disarm();
+            if (line == LineReader.TOO_LONG) {
+                return;
+            }
         }
     }
 
@@ -167,7 +184,7 @@ public final class ControlServer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
+        acceptor.close();
         try {
             server.close();
             Files.deleteIfExists(path);

@@ -19,7 +19,13 @@ public final class DnsCounters {
         /** An answer's address whose static verdict the answer may not change. */
         REFUSED_LEARN("refused_learn"),
         /** A learned route dropped because the learned set was full. */
-        LEARNED_EVICTED("learned_evicted");
+        LEARNED_EVICTED("learned_evicted"),
+        /** A TCP connection beyond the cap, closed as soon as it was accepted. */
+        TCP_CONNECTIONS_REFUSED("tcp_connections_refused"),
+        /** A TCP connection cut at its lifetime or for a message not whole in time. */
+        TCP_CONNECTIONS_CUT("tcp_connections_cut"),
+        /** A UDP answer larger than its client takes, sent back truncated (TC set). */
+        TRUNCATED_REPLIES("truncated_replies");
 
         private final String label;
 

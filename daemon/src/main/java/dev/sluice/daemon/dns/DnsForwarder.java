@@ -61,6 +61,11 @@ public final class DnsForwarder {
         this.maxInFlight = maxInFlight;
     }
 
+    /** Where this forwarder and its listeners count what they did. */
+    public DnsCounters counters() {
+        return counters;
+    }
+
     /**
      * The reply to {@code message}, or null when nothing should be sent.
      *

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -28,12 +29,16 @@ import java.util.function.Predicate;
 /**
  * {@link DnsUpstream} on Netty epoll sockets: a fresh connected socket per query (UDP: a random
  * source port chosen by the kernel, and only the server's datagrams reach it), the daemon's mark on
- * bypass sockets so the policy rule lets them out past the tunnel, and a timeout per query.
+ * bypass sockets so the policy rule lets them out past the tunnel, and a timeout per query. A UDP
+ * answer is read into a buffer of the largest DNS message, so an EDNS answer of any size arrives
+ * whole (Netty's default of 2,048 bytes would cut it, and the cut answer would never parse).
  */
 public final class NettyDnsUpstream implements DnsUpstream {
     private static final int SOL_SOCKET = 1;
     private static final int SO_MARK = 36;
-    private static final int MAX_MESSAGE = 65_535;
+
+    /** The largest DNS message: TCP's two-byte length, and the most an EDNS payload can claim. */
+    static final int MAX_MESSAGE = 65_535;
 
     private final EventLoopGroup group;
     private final int fwmark;
@@ -83,6 +88,11 @@ public final class NettyDnsUpstream implements DnsUpstream {
                                         channel.pipeline().addLast(new Reply(result, accepts));
                                     }
                                 });
+        if (!tcp) {
+            // One datagram per read, never more than a DNS message: read it whole.
+            bootstrap.option(
+                    ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_MESSAGE));
+        }
         if (bypass && fwmark != 0) {
             bootstrap.option(new IntegerUnixChannelOption("SO_MARK", SOL_SOCKET, SO_MARK), fwmark);
         }

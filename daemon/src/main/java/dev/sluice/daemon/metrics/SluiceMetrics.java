@@ -103,7 +103,7 @@ public final class SluiceMetrics {
             counter(
                     "sluice_dns_events",
                     "What the split-DNS forwarder did: queries by resolver, failures, learned"
-                            + " addresses",
+                            + " addresses, TCP connections refused or cut, truncated replies",
                     Tags.of("event", event.label()),
                     c -> c.dnsCounters() == null ? 0 : c.dnsCounters().get(event));
         }

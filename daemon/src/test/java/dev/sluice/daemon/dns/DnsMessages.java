@@ -13,6 +13,7 @@ import java.net.InetAddress;
 final class DnsMessages {
     static final int A = 1;
     static final int CNAME = 5;
+    static final int TXT = 16;
     static final int AAAA = 28;
 
     private DnsMessages() {}
@@ -25,6 +26,14 @@ final class DnsMessages {
 
         static Rr aaaa(String name, String address, long ttl) throws Exception {
             return new Rr(name, AAAA, ttl, InetAddress.getByName(address).getAddress());
+        }
+
+        /** A TXT record of one character string of {@code length} (at most 255) bytes. */
+        static Rr txt(String name, int length, long ttl) {
+            byte[] data = new byte[length + 1];
+            data[0] = (byte) length;
+            java.util.Arrays.fill(data, 1, data.length, (byte) 't');
+            return new Rr(name, TXT, ttl, data);
         }
 
         static Rr cname(String name, String target, long ttl) {

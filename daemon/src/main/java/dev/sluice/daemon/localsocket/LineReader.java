@@ -1,4 +1,4 @@
-package dev.sluice.daemon.control;
+package dev.sluice.daemon.localsocket;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,27 +7,30 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Newline-delimited lines from a channel, each at most {@code maxBytes} long: as soon as a line
- * passes the limit, {@link #TOO_LONG} is returned (the rest is never buffered) and the caller
- * should close the connection, so a client cannot make the daemon hold unbounded memory.
+ * Newline-delimited lines from a channel, each at most {@code maxBytes} long: the limit is checked
+ * byte by byte as the line is read, and as soon as a line passes it {@link #TOO_LONG} is returned
+ * (the rest is never buffered; at most {@code maxBytes} plus one read of 8 KiB are held) and the
+ * caller should close the connection, so a client cannot make the daemon hold unbounded memory.
  */
-final class LineReader {
+public final class LineReader {
     /** Marks a line over the limit (compare by identity). */
-    static final String TOO_LONG = new String("<too long>");
+    public static final String TOO_LONG = new String("<too long>");
+
+    private static final int READ_BYTES = 8192;
 
     private final ReadableByteChannel channel;
     private final int maxBytes;
-    private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private final ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    LineReader(ReadableByteChannel channel, int maxBytes) {
+    public LineReader(ReadableByteChannel channel, int maxBytes) {
         this.channel = channel;
         this.maxBytes = maxBytes;
         buffer.flip();
     }
 
     /** The next line without its newline, {@link #TOO_LONG}, or null at end of stream. */
-    String next() throws IOException {
+    public String next() throws IOException {
         while (true) {
             while (buffer.hasRemaining()) {
                 byte b = buffer.get();
