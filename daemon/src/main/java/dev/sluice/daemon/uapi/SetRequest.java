@@ -29,7 +29,10 @@ import java.util.function.Function;
  * allowed_ip (a leading {@code -} removes the prefix), protocol_version. Values follow the rules of
  * the configuration file ({@link ConfigRules}): a refused value gets EINVAL and a reason naming the
  * key and the value (never a secret's value). An fwmark of 0 ({@code wg set … fwmark off}) is
- * refused: rule 5200 would then match every packet and nothing would be tunnelled.
+ * refused: rule 5200 would then match every packet and nothing would be tunnelled; so is an
+ * all-zero private key (no key, to wireguard-go). {@code wg setconf} and {@code syncconf} send both
+ * for a file without PrivateKey or FwMark, so their file must name them (as {@code wg showconf}
+ * prints them).
  *
  * <p>Peers follow wireguard-go: {@code replace_peers} removes every peer, so a peer named again
  * after it is created afresh with exactly the values the request gives; {@code remove} drops the
@@ -45,6 +48,11 @@ final class SetRequest {
     static final int EINVAL = 22;
     private static final HexFormat HEX = HexFormat.of();
     private static final int MAX_QUOTED_CHARS = 100;
+
+    /** wg setconf and syncconf send a zero key and mark for what their file does not name. */
+    private static final String SETCONF_HINT =
+            " (wg setconf and syncconf send zero when the file has no PrivateKey or FwMark: start"
+                    + " from the output of wg showconf)";
 
     /**
      * The outcome of a request.
@@ -121,9 +129,25 @@ final class SetRequest {
             }
             if (selected == null) {
                 switch (key) {
-                    case "private_key" -> privateKey = new PrivateKey(key32(key, value, true));
+                    case "private_key" -> {
+                        byte[] bytes = key32(key, value, true);
+                        if (Arrays.equals(bytes, new byte[32])) {
+                            throw new Refused(
+                                    EINVAL,
+                                    "private_key: all zeros would leave the interface without a"
+                                            + " key"
+                                            + SETCONF_HINT);
+                        }
+                        privateKey = new PrivateKey(bytes);
+                    }
                     case "listen_port" -> listenPort = rule(key, value, ConfigRules::listenPort);
-                    case "fwmark" -> fwMark = rule(key, value, ConfigRules::fwMark);
+                    case "fwmark" ->
+                            fwMark =
+                                    rule(
+                                            key,
+                                            value,
+                                            ConfigRules::fwMark,
+                                            value.equals("0") ? SETCONF_HINT : "");
                     case "replace_peers" -> {
                         requireTrue(key, value);
                         peers.clear();
@@ -286,10 +310,14 @@ final class SetRequest {
     }
 
     private static <T> T rule(String key, String value, Function<String, T> rule) {
+        return rule(key, value, rule, "");
+    }
+
+    private static <T> T rule(String key, String value, Function<String, T> rule, String hint) {
         try {
             return rule.apply(value);
         } catch (InvalidValueException e) {
-            throw new Refused(EINVAL, key + "=" + quoted(value) + ": " + e.getMessage());
+            throw new Refused(EINVAL, key + "=" + quoted(value) + ": " + e.getMessage() + hint);
         }
     }
 

@@ -195,6 +195,28 @@ class SetRequestTest {
     }
 
     @Test
+    void shouldRefuseWhatSetconfSendsForAFileWithoutPrivateKeyOrFwMark() throws Exception {
+        SluiceConfig current = config();
+        SetRequest.Outcome noKey =
+                apply(current, "private_key=" + "0".repeat(64), "listen_port=0", "fwmark=4660");
+        assertThat(noKey.errno()).isEqualTo(SetRequest.EINVAL);
+        assertThat(noKey.reason())
+                .startsWith("private_key: all zeros would leave the interface without a key")
+                .endsWith("start from the output of wg showconf)");
+        SetRequest.Outcome noMark =
+                apply(
+                        current,
+                        "private_key=" + HEX.formatHex(PrivateKey.generate(random).bytes()),
+                        "listen_port=0",
+                        "fwmark=0",
+                        "replace_peers=true");
+        assertThat(noMark.errno()).isEqualTo(SetRequest.EINVAL);
+        assertThat(noMark.reason())
+                .startsWith("fwmark=0: FwMark '0' turns the mark off")
+                .endsWith("start from the output of wg showconf)");
+    }
+
+    @Test
     void shouldNeverQuoteASecretWhenRefusingIt() throws Exception {
         String notAKey = "5ec7e7".repeat(10) + "zz";
         SetRequest.Outcome privateKey = apply(config(), "private_key=" + notAKey);
