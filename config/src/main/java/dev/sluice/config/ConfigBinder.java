@@ -241,7 +241,7 @@ final class ConfigBinder {
             }
         }
         int mtu = intValue(section, "MTU", 576, 9000, InterfaceConfig.DEFAULT_MTU, "576 to 9000");
-        int listenPort = intValue(section, "ListenPort", 0, 65535, 0, "0 to 65535");
+        int listenPort = ruled(section, "ListenPort", ConfigRules::listenPort, 0);
         int metricsPort = intValue(section, "MetricsPort", 0, 65535, 0, "0 to 65535 (0: off)");
         String name = InterfaceConfig.DEFAULT_NAME;
         IniEntry nameEntry = single(section, "Name");
@@ -258,30 +258,7 @@ final class ConfigBinder {
                                 + " letters, digits, '_', '.', '-')");
             }
         }
-        int fwMark = InterfaceConfig.DEFAULT_FWMARK;
-        IniEntry markEntry = single(section, "FwMark");
-        if (markEntry != null) {
-            if (markEntry.value().equalsIgnoreCase("off")) {
-                problems.error(
-                        markEntry.file(),
-                        markEntry.line(),
-                        "FwMark = off is not supported: the daemon's own packets must be marked"
-                                + " to escape the capture; omit the key for the default 0x51c");
-            } else {
-                Long mark = ConfigValues.number(markEntry.value(), 1, 0xffffffffL);
-                if (mark == null) {
-                    problems.error(
-                            markEntry.file(),
-                            markEntry.line(),
-                            "FwMark '"
-                                    + markEntry.value()
-                                    + "' is not a number from 1 to"
-                                    + " 0xffffffff");
-                } else {
-                    fwMark = (int) (long) mark;
-                }
-            }
-        }
+        int fwMark = ruled(section, "FwMark", ConfigRules::fwMark, InterfaceConfig.DEFAULT_FWMARK);
         int table = InterfaceConfig.DEFAULT_TABLE;
         IniEntry tableEntry = single(section, "Table");
         if (tableEntry != null && !tableEntry.value().equalsIgnoreCase("auto")) {
@@ -504,6 +481,24 @@ final class ConfigBinder {
         return (int) (long) value;
     }
 
+    /** The value of a scalar key checked by a {@link ConfigRules} rule, or the fallback. */
+    private <T> T ruled(
+            IniSection section,
+            String key,
+            java.util.function.Function<String, T> rule,
+            T fallback) {
+        IniEntry entry = single(section, key);
+        if (entry == null) {
+            return fallback;
+        }
+        try {
+            return rule.apply(entry.value());
+        } catch (InvalidValueException e) {
+            problems.error(entry.file(), entry.line(), e.getMessage());
+            return fallback;
+        }
+    }
+
     private boolean booleanValue(IniSection section, String key, boolean fallback) {
         IniEntry entry = single(section, key);
         if (entry == null) {
@@ -538,20 +533,7 @@ final class ConfigBinder {
             recordManaged("Peer(" + publicKey.toBase64() + ")", section);
         }
         PresharedKey presharedKey = presharedKey(section);
-        Endpoint endpoint = null;
-        IniEntry endpointEntry = single(section, "Endpoint");
-        if (endpointEntry != null) {
-            endpoint = endpoint(endpointEntry.value());
-            if (endpoint == null) {
-                problems.error(
-                        endpointEntry.file(),
-                        endpointEntry.line(),
-                        "Endpoint '"
-                                + endpointEntry.value()
-                                + "' is not host:port (like"
-                                + " vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820)");
-            }
-        }
+        Endpoint endpoint = ruled(section, "Endpoint", ConfigRules::endpoint, null);
         List<IpPrefix> allowed = new ArrayList<>();
         for (IniEntry entry : section.entries("AllowedIPs")) {
             allowed.addAll(PrefixListReader.read(entry, problems));
@@ -562,21 +544,12 @@ final class ConfigBinder {
                     section.line(),
                     "[Peer] has no AllowedIPs: nothing will be sent to it or accepted from it");
         }
-        Duration keepalive = Duration.ZERO;
-        IniEntry keepaliveEntry = single(section, "PersistentKeepalive");
-        if (keepaliveEntry != null && !keepaliveEntry.value().equalsIgnoreCase("off")) {
-            Long seconds = ConfigValues.number(keepaliveEntry.value(), 0, 65535);
-            if (seconds == null) {
-                problems.error(
-                        keepaliveEntry.file(),
-                        keepaliveEntry.line(),
-                        "PersistentKeepalive '"
-                                + keepaliveEntry.value()
-                                + "' is not off or a number of seconds from 0 to 65535");
-            } else {
-                keepalive = Duration.ofSeconds(seconds);
-            }
-        }
+        Duration keepalive =
+                ruled(
+                        section,
+                        "PersistentKeepalive",
+                        ConfigRules::persistentKeepalive,
+                        Duration.ZERO);
         if (publicKey == null) {
             return null;
         }
@@ -626,48 +599,8 @@ final class ConfigBinder {
         return null;
     }
 
-    static Endpoint endpoint(String text) {
-        String host;
-        String port;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                return null;
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-            try {
-                if (IpPrefix.parseAddress(host).isIpv4()) {
-                    return null;
-                }
-            } catch (PrefixFormatException e) {
-                return null;
-            }
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0 || text.indexOf(':') != colon) {
-                return null;
-            }
-            host = text.substring(0, colon);
-            port = text.substring(colon + 1);
-            boolean literal = host.matches("[0-9.]+");
-            if (literal && literal(host) == null
-                    || !literal
-                            && !DomainPattern.isDomainName(
-                                    host.toLowerCase(java.util.Locale.ROOT))) {
-                return null;
-            }
-        }
-        if (!port.matches("[0-9]{1,5}")) {
-            return null;
-        }
-        Long number = ConfigValues.number(port, 1, 65535);
-        return number == null ? null : new Endpoint(host, (int) (long) number);
-    }
-
     private void checkPeers(List<PeerConfig> peers, List<IniSection> sections) {
         Map<PublicKey, PeerConfig> byKey = new HashMap<>();
-        Map<IpPrefix, PeerConfig> owner = new HashMap<>();
         String file = document.file();
         for (PeerConfig peer : peers) {
             PeerConfig previous = byKey.putIfAbsent(peer.publicKey(), peer);
@@ -680,21 +613,18 @@ final class ConfigBinder {
                                 + " is already defined at line "
                                 + previous.line());
             }
-            for (IpPrefix prefix : peer.allowedIps()) {
-                PeerConfig other = owner.putIfAbsent(prefix, peer);
-                if (other != null && other != peer) {
-                    problems.error(
-                            file,
-                            peer.line(),
-                            "AllowedIPs "
-                                    + prefix
-                                    + " of the [Peer] at line "
-                                    + peer.line()
-                                    + " is also in the [Peer] at line "
-                                    + other.line()
-                                    + "; an address must belong to one peer");
-                }
-            }
+        }
+        for (ConfigRules.SharedAllowedIp shared : ConfigRules.sharedAllowedIps(peers)) {
+            problems.error(
+                    file,
+                    shared.second().line(),
+                    "AllowedIPs "
+                            + shared.prefix()
+                            + " of the [Peer] at line "
+                            + shared.second().line()
+                            + " is also in the [Peer] at line "
+                            + shared.first().line()
+                            + "; an address must belong to one peer");
         }
     }
 

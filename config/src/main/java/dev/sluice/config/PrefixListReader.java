@@ -2,7 +2,6 @@ package dev.sluice.config;
 
 import dev.sluice.config.ini.IniEntry;
 import dev.sluice.routing.IpPrefix;
-import dev.sluice.routing.PrefixFormatException;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
@@ -89,9 +88,9 @@ final class PrefixListReader {
             List<IpPrefix> into,
             Problems problems) {
         try {
-            into.add(IpPrefix.parse(text));
-        } catch (PrefixFormatException e) {
-            problems.error(file, line, key + ": " + e.getMessage());
+            into.add(ConfigRules.prefix(key, text));
+        } catch (InvalidValueException e) {
+            problems.error(file, line, e.getMessage());
         }
     }
 }

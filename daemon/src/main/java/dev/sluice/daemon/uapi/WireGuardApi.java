@@ -7,22 +7,32 @@ import dev.sluice.daemon.connection.Connection;
 import dev.sluice.daemon.dataplane.PeerRuntime;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.routing.IpPrefix;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers the text protocol: {@code get=1} describes the interface and its peers as wireguard-go
  * does; {@code set=1} changes keys, peers, allowed IPs, keepalives and endpoints ({@link
- * SetRequest}). A malformed set gets EINVAL and changes nothing; managed keys EPERM; while
- * disconnected, ENODEV.
+ * SetRequest}). A refused set changes nothing and is logged with its reason: EINVAL for a value the
+ * configuration file would refuse too (an fwmark of 0 among them), EPERM for what a managed profile
+ * sets, ENODEV while disconnected.
+ *
+ * <p>The errno of a set reply is negative, as wireguard-go sends it and as the stock {@code wg}
+ * reads it ("Unable to modify interface: Invalid argument"); that of a get reply positive, as
+ * {@code wg} reads that one.
  */
 final class WireGuardApi {
     static final int ENODEV = 19;
-    static final int EINVAL = 22;
+    static final int EINVAL = SetRequest.EINVAL;
+    private static final long RECONNECT_TIMEOUT_S = 60;
     private static final HexFormat HEX = HexFormat.of();
+    private static final Logger LOG = System.getLogger(WireGuardApi.class.getName());
 
     private final TunnelService service;
 
@@ -36,13 +46,34 @@ final class WireGuardApi {
             return "errno=" + EINVAL + "\n\n";
         }
         Connection connection = service.connection();
-        if (connection == null) {
-            return "errno=" + ENODEV + "\n\n";
-        }
         return switch (request.get(0)) {
-            case "get=1" -> get(connection);
-            case "set=1" -> "errno=" + set(connection, request.subList(1, request.size())) + "\n\n";
+            case "get=1" -> connection == null ? "errno=" + ENODEV + "\n\n" : get(connection);
+            case "set=1" ->
+                    "errno="
+                            + (connection == null
+                                    ? -ENODEV
+                                    : set(target(connection), request.subList(1, request.size())))
+                            + "\n\n";
             default -> "errno=" + EINVAL + "\n\n";
+        };
+    }
+
+    private SetTarget target(Connection connection) {
+        return new SetTarget() {
+            @Override
+            public SluiceConfig config() {
+                return connection.config();
+            }
+
+            @Override
+            public void moveEndpoint(int peerIndex, InetSocketAddress endpoint) {
+                connection.peers().get(peerIndex).updateEndpoint(endpoint);
+            }
+
+            @Override
+            public void reconnect(SluiceConfig next) throws Exception {
+                service.applyRuntime(next).get(RECONNECT_TIMEOUT_S, TimeUnit.SECONDS);
+            }
         };
     }
 
@@ -92,55 +123,55 @@ final class WireGuardApi {
     }
 
     /**
-     * Validates the whole request first ({@link SetRequest}), then applies it: endpoint changes
-     * live, anything else (keys, peers, allowed IPs) by making the connection again with the new
-     * configuration, which stays until the next reload from the file.
+     * Checks the whole request first ({@link SetRequest}), then applies it: nothing when it changes
+     * nothing, endpoint changes live, anything else (keys, listen port, fwmark, peers, allowed IPs)
+     * by making the connection again with the new configuration, which stays until the next reload
+     * from the file. A new fwmark thus reaches rule 5200, the firewall table and the sockets'
+     * SO_MARK together.
+     *
+     * @return the errno of the reply: 0, or a negative errno
      */
-    private int set(Connection connection, List<String> lines) {
-        SluiceConfig current = connection.config();
+    static int set(SetTarget target, List<String> lines) {
+        SluiceConfig current = target.config();
         SetRequest.Outcome outcome = SetRequest.apply(current, lines);
         if (outcome.errno() != 0) {
-            return outcome.errno();
+            LOG.log(
+                    Level.WARNING,
+                    "wg set refused, nothing changed: "
+                            + outcome.reason()
+                            + " (errno "
+                            + outcome.errno()
+                            + ")");
+            return -outcome.errno();
         }
         SluiceConfig next = outcome.config();
-        if (onlyEndpointsDiffer(current, next)) {
+        if (next.iface().equals(current.iface())
+                && SetRequest.samePeers(current.peers(), next.peers(), false)) {
             for (int i = 0; i < next.peers().size(); i++) {
                 Endpoint endpoint = next.peers().get(i).endpoint();
                 if (endpoint != null && !endpoint.equals(current.peers().get(i).endpoint())) {
-                    connection
-                            .peers()
-                            .get(i)
-                            .updateEndpoint(
-                                    new InetSocketAddress(
-                                            literal(endpoint.host()), endpoint.port()));
+                    LOG.log(
+                            Level.INFO,
+                            "wg set: peer "
+                                    + next.peers().get(i).publicKey()
+                                    + " endpoint "
+                                    + endpoint);
+                    target.moveEndpoint(
+                            i, new InetSocketAddress(literal(endpoint.host()), endpoint.port()));
                 }
             }
             return 0;
         }
         try {
-            service.applyRuntime(next).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            target.reconnect(next);
             return 0;
         } catch (Exception e) {
-            return EINVAL;
+            LOG.log(
+                    Level.WARNING,
+                    "wg set: making the connection again with the changed configuration failed: "
+                            + e);
+            return -EINVAL;
         }
-    }
-
-    private static boolean onlyEndpointsDiffer(SluiceConfig current, SluiceConfig next) {
-        if (!current.iface().equals(next.iface())
-                || current.peers().size() != next.peers().size()) {
-            return false;
-        }
-        for (int i = 0; i < current.peers().size(); i++) {
-            PeerConfig a = current.peers().get(i);
-            PeerConfig b = next.peers().get(i);
-            if (!a.publicKey().equals(b.publicKey())
-                    || !java.util.Objects.equals(a.presharedKey(), b.presharedKey())
-                    || !a.allowedIps().equals(b.allowedIps())
-                    || !a.persistentKeepalive().equals(b.persistentKeepalive())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static InetAddress literal(String host) {
