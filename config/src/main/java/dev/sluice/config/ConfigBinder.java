@@ -278,6 +278,18 @@ final class ConfigBinder {
             }
         }
         boolean autoConnect = booleanValue(section, "AutoConnect", false);
+        KillSwitchMode killSwitch =
+                choice(section, "KillSwitch", KillSwitchMode.class, KillSwitchMode.OFF);
+        if (killSwitch != KillSwitchMode.OFF && table == InterfaceConfig.TABLE_OFF) {
+            IniEntry at = single(section, "KillSwitch");
+            problems.error(
+                    at.file(),
+                    at.line(),
+                    "KillSwitch = "
+                            + killSwitch.word()
+                            + " needs Sluice to route traffic, but Table = off leaves routing to"
+                            + " others");
+        }
         boolean allowScripts = booleanValue(section, "AllowScripts", false);
         Map<String, List<String>> scripts = new LinkedHashMap<>();
         for (String hook : KeyCatalog.SCRIPT_KEYS) {
@@ -318,6 +330,7 @@ final class ConfigBinder {
                 fwMark,
                 table,
                 autoConnect,
+                killSwitch,
                 allowScripts,
                 scripts,
                 metricsPort);

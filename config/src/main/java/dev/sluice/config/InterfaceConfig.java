@@ -20,6 +20,7 @@ import java.util.Map;
  *     rules or firewall table (wg-quick's {@code Table = off}: a server, or routes managed
  *     elsewhere); only the tun and its addresses are set up then
  * @param autoConnect connect when the daemon starts
+ * @param killSwitch when traffic the policy tunnels may only leave through the tunnel
  * @param allowScripts whether wg-quick hooks may run
  * @param scripts wg-quick hooks by name (PreUp, PostUp, PreDown, PostDown), in order
  * @param metricsPort loopback HTTP port for Prometheus metrics, or 0 for none
@@ -35,6 +36,7 @@ public record InterfaceConfig(
         int fwMark,
         int table,
         boolean autoConnect,
+        KillSwitchMode killSwitch,
         boolean allowScripts,
         Map<String, List<String>> scripts,
         int metricsPort) {

@@ -33,6 +33,7 @@ final class KeyCatalog {
                 scalar("FwMark"),
                 scalar("Table"),
                 scalar("AutoConnect"),
+                scalar("KillSwitch"),
                 scalar("AllowScripts"),
                 scalar("SaveConfig"),
                 scalar("MetricsPort"),

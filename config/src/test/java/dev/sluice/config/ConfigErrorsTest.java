@@ -42,6 +42,25 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void shouldReadTheKillSwitchModes() {
+        for (KillSwitchMode mode : KillSwitchMode.values()) {
+            ConfigLoader.Result result =
+                    ConfigLoader.loadText("t.conf", base("KillSwitch = " + mode.word(), "", ""));
+            assertThat(result.ok()).as(result.problems().toString()).isTrue();
+            assertThat(result.config().iface().killSwitch()).isEqualTo(mode);
+        }
+        assertThat(ConfigLoader.loadText("t.conf", base("", "", "")).config().iface().killSwitch())
+                .isEqualTo(KillSwitchMode.OFF);
+        assertError(
+                base("KillSwitch = yes", "", ""),
+                "t.conf:4: KillSwitch 'yes' is not off or on or always");
+        assertError(
+                base("KillSwitch = on\nTable = off", "", ""),
+                "t.conf:4: KillSwitch = on needs Sluice to route traffic, but Table = off leaves"
+                        + " routing to others");
+    }
+
+    @Test
     void shouldSuggestTheIntendedKey() {
         assertError(
                 base("", "Endpiont = 192.0.2.1:51820", ""),

@@ -254,6 +254,7 @@ final class SetRequest {
                         fwMark,
                         iface.table(),
                         iface.autoConnect(),
+                        iface.killSwitch(),
                         iface.allowScripts(),
                         iface.scripts(),
                         iface.metricsPort());
