@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice recover}: undo what a run that did not finish left behind, then compare. */
@@ -18,18 +19,27 @@ import picocli.CommandLine.Spec;
             "power lost), then compare the routes, rules, firewall and sysctls with the snapshot",
             "taken before it connected. Each difference is reported as ours (a Sluice entry left",
             "behind) or someone else's (changed by another program; left alone).",
-            "Exit 0 when nothing of Sluice's is left, 1 otherwise."
+            "A kill-switch block stays in place (blocking) unless --unblock is given.",
+            "Exit 0 when nothing of Sluice's is left but a kept block, 1 otherwise."
         })
 final class RecoverCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin StateDirectoryOption stateDirectory = new StateDirectoryOption();
 
+    @Option(
+            names = "--unblock",
+            description = "Also lift the kill switch's block, which recovery otherwise keeps.")
+    boolean unblock;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Recovery.Report report = SystemRecovery.run(stateDirectory.path);
         for (String line : SystemRecovery.describe(stateDirectory.path, report)) {
+            out.println(line);
+        }
+        for (String line : SystemRecovery.killSwitch(stateDirectory.path, unblock)) {
             out.println(line);
         }
         out.flush();

@@ -82,6 +82,14 @@ final class ServiceRunner {
                         () -> ConfigLoader.load(config, managed).orThrow(),
                         config.toAbsolutePath(),
                         stateDirectory);
+        try {
+            service.start(initial);
+        } catch (java.io.IOException e) {
+            err.println("sluice: cannot put the kill switch in place: " + e.getMessage());
+            err.flush();
+            service.close();
+            return ExitCodes.FAILURE;
+        }
         SluiceMetrics metrics = new SluiceMetrics(service);
         StopSignals signals = StopSignals.install();
         try (service;

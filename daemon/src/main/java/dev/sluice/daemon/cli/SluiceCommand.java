@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ReloadCommand.class,
             MetricsCommand.class,
             RecoverCommand.class,
+            KillSwitchCommand.class,
             LabCommand.class,
             CheckConfigCommand.class,
             ClassifyCommand.class,

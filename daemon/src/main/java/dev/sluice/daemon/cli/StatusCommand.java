@@ -56,6 +56,17 @@ final class StatusCommand implements Callable<Integer> {
             out.println("error:      " + status.path("error").asText());
         }
         out.println("config:     " + status.path("configFile").asText());
+        JsonNode killswitch = status.path("killswitch");
+        if (killswitch.isObject()) {
+            long refused = killswitch.path("refusedPackets").asLong();
+            out.println(
+                    "killswitch: "
+                            + killswitch.path("state").asText()
+                            + " ("
+                            + killswitch.path("reason").asText()
+                            + ")"
+                            + (refused > 0 ? ", " + refused + " packets refused" : ""));
+        }
         if (!status.hasNonNull("interfaceName")) {
             return;
         }

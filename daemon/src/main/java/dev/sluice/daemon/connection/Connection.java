@@ -85,6 +85,19 @@ public final class Connection implements AutoCloseable {
 
     private CompiledPolicy kernelRoutesOf;
 
+    /** The kernel strategy's route map last applied (static and learned), or null. */
+    private Map<IpPrefix, Verdict> kernelRoutes;
+
+    /** Told of every new kernel route map, before it is used (the kill switch follows it). */
+    private volatile KernelRoutesObserver kernelRoutesObserver = routes -> {};
+
+    /** Told of the kernel strategy's route map whenever it changes. */
+    @FunctionalInterface
+    public interface KernelRoutesObserver {
+        /** Called on the thread changing the routes, before they are applied. */
+        void changed(Map<IpPrefix, Verdict> routes) throws IOException;
+    }
+
     /** Set once close() begins: late expiries of learned routes must change nothing then. */
     private boolean closed;
 
@@ -218,12 +231,14 @@ public final class Connection implements AutoCloseable {
                     journal == null
                             ? new RouteManager(applied)
                             : new RouteManager(applied, journal);
+            Map<IpPrefix, Verdict> initialKernelRoutes = null;
             if (config.iface().capturesRoutes()) {
-                routes.set(
-                        config.split().strategy() == RoutingStrategy.KERNEL
-                                ? KernelRoutes.desired(
-                                        config, tun.name(), ipv6, snapshot.policy().kernelRoutes())
-                                : CaptureRoutes.desired(config, tun.name(), ipv6));
+                if (config.split().strategy() == RoutingStrategy.KERNEL) {
+                    initialKernelRoutes = snapshot.policy().kernelRoutes();
+                    routes.set(KernelRoutes.desired(config, tun.name(), ipv6, initialKernelRoutes));
+                } else {
+                    routes.set(CaptureRoutes.desired(config, tun.name(), ipv6));
+                }
             }
             if (learned != null) {
                 // Answers are judged against the static policy in force when they arrive.
@@ -268,6 +283,13 @@ public final class Connection implements AutoCloseable {
                             learned,
                             ipv6);
             connection.dns = dns;
+            if (initialKernelRoutes != null) {
+                synchronized (connection) {
+                    connection.kernelRoutes = initialKernelRoutes;
+                    connection.staticKernelRoutes = initialKernelRoutes;
+                    connection.kernelRoutesOf = snapshot.policy();
+                }
+            }
             opened.set(connection);
             if (config.iface().capturesRoutes()) {
                 connection.reconciler =
@@ -517,14 +539,35 @@ public final class Connection implements AutoCloseable {
                 staticKernelRoutes = snapshot.policy().kernelRoutes();
                 kernelRoutesOf = snapshot.policy();
             }
-            routes.set(
-                    KernelRoutes.desired(
-                            next,
-                            tun.name(),
-                            ipv6,
-                            snapshot.learned()
-                                    .kernelRoutes(snapshot.policy(), staticKernelRoutes)));
+            Map<IpPrefix, Verdict> wanted =
+                    snapshot.learned().kernelRoutes(snapshot.policy(), staticKernelRoutes);
+            if (!wanted.equals(kernelRoutes)) {
+                try {
+                    kernelRoutesObserver.changed(wanted);
+                } catch (IOException e) {
+                    throw new RouteException(
+                            "cannot let the kill switch follow the routes: " + e.getMessage(), e);
+                }
+            }
+            routes.set(KernelRoutes.desired(next, tun.name(), ipv6, wanted));
+            kernelRoutes = wanted;
         }
+    }
+
+    /**
+     * Follows the kernel strategy's routes from now on ({@code observer} is first told the current
+     * ones); nothing happens with the capture strategy.
+     */
+    public synchronized void observeKernelRoutes(KernelRoutesObserver observer) throws IOException {
+        kernelRoutesObserver = observer;
+        if (kernelRoutes != null) {
+            observer.changed(kernelRoutes);
+        }
+    }
+
+    /** The kernel strategy's route map in force, or null with the capture strategy. */
+    public synchronized Map<IpPrefix, Verdict> kernelRoutes() {
+        return kernelRoutes;
     }
 
     /** Split DNS as {@code status} shows it, or null when it is off. */

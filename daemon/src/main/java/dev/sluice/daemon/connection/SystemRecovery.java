@@ -1,7 +1,9 @@
 package dev.sluice.daemon.connection;
 
+import dev.sluice.daemon.killswitch.KillSwitch;
 import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
 import dev.sluice.daemon.platform.linux.LinuxSystemState;
+import dev.sluice.daemon.platform.linux.NftFirewall;
 import dev.sluice.routing.journal.Difference;
 import dev.sluice.routing.journal.Journal;
 import dev.sluice.routing.journal.Recovery;
@@ -29,6 +31,16 @@ public final class SystemRecovery {
         try (LinuxRouteBackend backend = new LinuxRouteBackend()) {
             return Recovery.recover(stateDirectory, backend, new LinuxSystemState());
         }
+    }
+
+    /**
+     * The kill switch after a run that stopped or died: its recorded blocking table put back (a
+     * live connection's allowances go), or with {@code unblock} the block lifted.
+     *
+     * @return what was found and done, one line each (none when there is no block)
+     */
+    public static List<String> killSwitch(Path stateDirectory, boolean unblock) throws IOException {
+        return KillSwitch.recover(stateDirectory, new NftFirewall(), unblock);
     }
 
     /** The report, one line each: what was undone, problems, differences, the verdict. */

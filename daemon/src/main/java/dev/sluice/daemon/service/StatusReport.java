@@ -1,6 +1,7 @@
 package dev.sluice.daemon.service;
 
 import dev.sluice.daemon.dns.DnsStatus;
+import dev.sluice.daemon.killswitch.KillSwitchStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param drops drops by reason (data plane, decoder and protocol core)
  * @param overridingRoutes routes another program added to main that win over Sluice
  * @param dns split DNS, or null when the configuration asks for none
+ * @param killswitch the kill switch: off, armed or blocking, and why
  */
 public record StatusReport(
         String state,
@@ -28,4 +30,5 @@ public record StatusReport(
         Map<String, Long> counters,
         Map<String, Long> drops,
         List<String> overridingRoutes,
-        DnsStatus dns) {}
+        DnsStatus dns,
+        KillSwitchStatus killswitch) {}

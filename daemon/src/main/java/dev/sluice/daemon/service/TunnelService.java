@@ -1,5 +1,6 @@
 package dev.sluice.daemon.service;
 
+import dev.sluice.config.KillSwitchMode;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.crypto.DropReason;
 import dev.sluice.crypto.TunnelSet;
@@ -7,9 +8,13 @@ import dev.sluice.daemon.connection.Connection;
 import dev.sluice.daemon.dataplane.Counter;
 import dev.sluice.daemon.dataplane.DataPlaneCounters;
 import dev.sluice.daemon.dataplane.PeerRuntime;
+import dev.sluice.daemon.killswitch.KillSwitch;
+import dev.sluice.daemon.platform.linux.LinuxSystemState;
+import dev.sluice.daemon.platform.linux.NftFirewall;
 import dev.sluice.packet.DecodeResult;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.policy.Classification;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -56,6 +61,11 @@ public final class TunnelService implements AutoCloseable {
     private final ConfigSource configs;
     private final Path configFile;
     private final Path stateDirectory;
+    private final KillSwitch killSwitch;
+
+    /** The configuration of the latest connect (or of the start), for the kill switch. */
+    private volatile SluiceConfig lastConfig;
+
     private final ScheduledExecutorService lifecycle;
     private volatile ServiceState state = ServiceState.DISCONNECTED;
     private volatile String error;
@@ -72,10 +82,22 @@ public final class TunnelService implements AutoCloseable {
             new ClockJumpDetector(
                     SLEEP_JUMP_MS, System.currentTimeMillis(), System.nanoTime() / 1_000_000);
 
+    /** With this platform's kill switch (nftables). */
     public TunnelService(ConfigSource configs, Path configFile, Path stateDirectory) {
+        this(
+                configs,
+                configFile,
+                stateDirectory,
+                new KillSwitch(
+                        stateDirectory, new NftFirewall(), LinuxSystemState::attachedNetworks));
+    }
+
+    public TunnelService(
+            ConfigSource configs, Path configFile, Path stateDirectory, KillSwitch killSwitch) {
         this.configs = configs;
         this.configFile = configFile;
         this.stateDirectory = stateDirectory;
+        this.killSwitch = killSwitch;
         this.lifecycle =
                 Executors.newSingleThreadScheduledExecutor(
                         runnable -> {
@@ -85,6 +107,22 @@ public final class TunnelService implements AutoCloseable {
                         });
         lifecycle.scheduleWithFixedDelay(
                 this::detectSleep, SLEEP_CHECK_MS, SLEEP_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * At daemon start, before anything connects: adopts a kill-switch block an earlier run left (or
+     * lifts it when the configuration says off now), and with {@code KillSwitch = always} puts the
+     * block in place.
+     *
+     * @throws IOException when the block cannot be put in place (the daemon must not run unblocked)
+     */
+    public void start(SluiceConfig initial) throws IOException {
+        lastConfig = initial;
+        KillSwitchMode mode = initial.iface().killSwitch();
+        killSwitch.adopt(mode);
+        if (mode == KillSwitchMode.ALWAYS) {
+            killSwitch.block(initial, "KillSwitch = always: not connected");
+        }
     }
 
     public ServiceState state() {
@@ -147,15 +185,35 @@ public final class TunnelService implements AutoCloseable {
         SluiceConfig config;
         try {
             config = runtimeOverride != null ? runtimeOverride : configs.load();
+        } catch (Exception e) {
+            move(ServiceState.ERROR, e.getMessage());
+            return;
+        }
+        lastConfig = config;
+        try {
+            // The block comes first: nothing the policy tunnels leaks while the tunnel comes up.
+            if (config.iface().killSwitch() != KillSwitchMode.OFF) {
+                killSwitch.block(
+                        config,
+                        "KillSwitch = " + config.iface().killSwitch().word() + ": connecting");
+            } else if (killSwitch.inPlace()) {
+                killSwitch.release("KillSwitch = off");
+            }
+        } catch (IOException e) {
+            move(ServiceState.ERROR, "cannot put the kill switch in place: " + e.getMessage());
+            return;
+        }
+        try {
             connection = Connection.open(config, stateDirectory);
         } catch (Exception e) {
             connection = null;
             move(ServiceState.ERROR, e.getMessage());
+            keepBlocking("not connected: " + e.getMessage());
             return;
         }
         connectStartedMs = System.currentTimeMillis();
         if (connection.peers().stream().noneMatch(peer -> peer.endpoint() != null)) {
-            move(ServiceState.CONNECTED, null); // a server: peers come to us
+            connected(); // a server: peers come to us
             return;
         }
         handshakeWatch =
@@ -171,7 +229,7 @@ public final class TunnelService implements AutoCloseable {
         }
         if (current.peers().stream().anyMatch(peer -> peer.tunnel().lastHandshakeNs() != 0)) {
             cancelWatch();
-            move(ServiceState.CONNECTED, null);
+            connected();
             return;
         }
         if (System.currentTimeMillis() - connectStartedMs > HANDSHAKE_TIMEOUT_MS) {
@@ -188,6 +246,42 @@ public final class TunnelService implements AutoCloseable {
                             + " s (is the endpoint reachable over UDP and the key right?)";
             closeConnection();
             move(ServiceState.ERROR, reason);
+            keepBlocking("not connected: " + reason);
+        }
+    }
+
+    /** The first handshake completed: connected, with the kill switch following the routes. */
+    private void connected() {
+        Connection current = connection;
+        SluiceConfig config = current.config();
+        if (config.iface().killSwitch() != KillSwitchMode.OFF) {
+            try {
+                current.observeKernelRoutes(routes -> killSwitch.arm(config, routes, "connected"));
+                if (current.kernelRoutes() == null) {
+                    killSwitch.arm(config, null, "connected");
+                }
+            } catch (IOException e) {
+                // Still blocking: safe, but the kernel strategy's bypass ranges stay refused.
+                LOG.log(Level.ERROR, "kill switch: cannot arm it: " + e.getMessage());
+            }
+        }
+        move(ServiceState.CONNECTED, null);
+    }
+
+    /**
+     * The connection is gone but the block stays (an error, a reconnect, the daemon stopping): back
+     * to the rules without a live connection's allowances.
+     */
+    private void keepBlocking(String why) {
+        SluiceConfig config = lastConfig;
+        if (config == null || !killSwitch.inPlace()) {
+            return;
+        }
+        try {
+            killSwitch.block(
+                    config, "KillSwitch = " + config.iface().killSwitch().word() + ": " + why);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "kill switch: cannot refresh the block: " + e.getMessage());
         }
     }
 
@@ -198,9 +292,35 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
+    /** An operator disconnects: {@code on} lifts the block, {@code always} keeps blocking. */
     private void tearDown() {
         cancelWatch();
         closeConnection();
+        SluiceConfig config = lastConfig;
+        KillSwitchMode mode = config == null ? KillSwitchMode.OFF : config.iface().killSwitch();
+        try {
+            if (mode == KillSwitchMode.ALWAYS) {
+                killSwitch.block(config, "KillSwitch = always: not connected");
+            } else if (killSwitch.inPlace()) {
+                killSwitch.release("disconnected by the operator");
+            }
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "kill switch: " + e.getMessage());
+        }
+        move(ServiceState.DISCONNECTED, null);
+    }
+
+    /** The daemon stops: everything undone but the kill switch, which stays. */
+    private void shutDown() {
+        cancelWatch();
+        closeConnection();
+        if (killSwitch.inPlace()) {
+            keepBlocking("the daemon stopped");
+            LOG.log(
+                    Level.WARNING,
+                    "kill switch stays in place: traffic the policy tunnels is blocked until"
+                            + " Sluice connects again ('sluice recover --unblock' lifts it)");
+        }
         move(ServiceState.DISCONNECTED, null);
     }
 
@@ -333,7 +453,8 @@ public final class TunnelService implements AutoCloseable {
                     Map.of(),
                     Map.of(),
                     List.of(),
-                    null);
+                    null,
+                    killSwitch.status());
         }
         SluiceConfig config = current.config();
         long nowWallNs = System.currentTimeMillis() * 1_000_000L;
@@ -379,7 +500,8 @@ public final class TunnelService implements AutoCloseable {
                 values,
                 drops,
                 current.overridingRoutes(),
-                current.dnsStatus());
+                current.dnsStatus(),
+                killSwitch.status());
     }
 
     private static String endpointText(PeerRuntime peer) {
@@ -388,11 +510,14 @@ public final class TunnelService implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + endpoint.getPort();
     }
 
-    /** Disconnects (undoing everything) and stops the lifecycle thread. */
+    /**
+     * Disconnects (undoing everything but a kill-switch block, which stays until Sluice connects
+     * again or an operator lifts it) and stops the lifecycle thread.
+     */
     @Override
     public void close() {
         try {
-            disconnect().get(30, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(this::shutDown, lifecycle).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.ERROR, "disconnect at shutdown failed: " + e.getMessage());
         }

@@ -11,11 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Durable writes in the state directory: fsync'd files, synced directory entries. */
-final class StateFiles {
+public final class StateFiles {
     private StateFiles() {}
 
     /** Writes {@code text} to {@code file} through a synced temporary file and a rename. */
-    static void writeDurably(Path file, String text) throws IOException {
+    public static void writeDurably(Path file, String text) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         createPrivateDirectory(directory);
         Path temporary = directory.resolve(file.getFileName() + ".tmp");
@@ -62,6 +62,13 @@ final class StateFiles {
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectory(directory);
+        }
+    }
+
+    /** Deletes {@code file} if it exists and makes the deletion durable. */
+    public static void deleteDurably(Path file) throws IOException {
+        if (Files.deleteIfExists(file)) {
+            syncDirectory(file.toAbsolutePath().getParent());
         }
     }
 

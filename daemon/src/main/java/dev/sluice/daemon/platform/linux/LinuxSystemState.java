@@ -1,5 +1,6 @@
 package dev.sluice.daemon.platform.linux;
 
+import dev.sluice.daemon.killswitch.KillSwitchRules;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.journal.Ownership;
 import dev.sluice.routing.journal.SystemSnapshot;
@@ -300,7 +301,11 @@ public final class LinuxSystemState implements SystemStateReader {
         return items;
     }
 
-    /** Splits {@code nft list ruleset} output into one item per table. */
+    /**
+     * Splits {@code nft list ruleset} output into one item per table. The kill switch's table is
+     * left out: it has a lifecycle and a record of its own (it outlives connections on purpose), so
+     * a snapshot neither expects nor misses it.
+     */
     static List<String> nftTables(String ruleset) {
         List<String> tables = new ArrayList<>();
         StringBuilder current = null;
@@ -310,12 +315,50 @@ public final class LinuxSystemState implements SystemStateReader {
             } else if (current != null) {
                 current.append('\n').append(line);
                 if (line.equals("}")) {
-                    tables.add(current.toString());
+                    if (!current.toString().startsWith(KILL_SWITCH_TABLE)) {
+                        tables.add(current.toString());
+                    }
                     current = null;
                 }
             }
         }
         return tables;
+    }
+
+    private static final String KILL_SWITCH_TABLE =
+            "table " + KillSwitchRules.FAMILY + " " + KillSwitchRules.NAME + " {";
+
+    /**
+     * The networks attached to this host, both families: the main table's unicast routes without a
+     * gateway, except default routes and those of {@code tun} and loopback. What {@code
+     * LocalNetworks = bypass} lets the kill switch reach.
+     */
+    public static List<IpPrefix> attachedNetworks(String tun) throws IOException {
+        List<IpPrefix> networks = new ArrayList<>();
+        for (String route : mainSpecificRoutes()) {
+            // "table main unicast 198.18.0.0/24 dev eth0 proto kernel scope link src ..."
+            String[] words = route.split(" ");
+            if (words.length < 6
+                    || !words[2].equals("unicast")
+                    || route.contains(" via ")
+                    || route.contains(" multipath")) {
+                continue;
+            }
+            int dev = java.util.Arrays.asList(words).indexOf("dev");
+            String device = dev < 0 || dev + 1 >= words.length ? "" : words[dev + 1];
+            if (device.equals(tun) || device.equals("lo")) {
+                continue;
+            }
+            try {
+                IpPrefix prefix = IpPrefix.parse(words[3]);
+                if (!networks.contains(prefix)) {
+                    networks.add(prefix);
+                }
+            } catch (dev.sluice.routing.PrefixFormatException e) {
+                // not a prefix (a route type this reader does not name): skip it
+            }
+        }
+        return networks;
     }
 
     static Map<Integer, byte[]> attributes(ByteBuffer message, int start) {
