@@ -107,7 +107,12 @@ final class StatusCommand implements Callable<Integer> {
                         + bytes(counters.path("in_bytes").asLong())
                         + "), "
                         + counters.path("icmp_errors_sent").asLong()
-                        + " ICMP errors sent");
+                        + " ICMP errors sent"
+                        + (counters.path("icmp_errors_suppressed").asLong() == 0
+                                ? ""
+                                : " ("
+                                        + counters.path("icmp_errors_suppressed").asLong()
+                                        + " more held back by the rate limit)"));
         List<String> drops = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = status.path("drops").fields();
                 it.hasNext(); ) {

@@ -12,6 +12,8 @@ public enum Counter {
     IN_KEEPALIVES,
     HANDSHAKE_MESSAGES_QUEUED,
     ICMP_ERRORS_SENT,
+    /** ICMP errors not sent because of the rate limit ({@link IcmpErrorLimiter}). */
+    ICMP_ERRORS_SUPPRESSED,
     STAGED_PACKETS,
     MSS_CLAMPED,
     ENDPOINT_CHANGES,

@@ -2,6 +2,7 @@ package dev.sluice.daemon.dataplane;
 
 import dev.sluice.crypto.TunnelSet;
 import dev.sluice.packet.pool.BufferPool;
+import java.security.SecureRandom;
 import java.util.function.Function;
 
 /**
@@ -36,7 +37,13 @@ public final class DataPlane implements AutoCloseable {
         receiver.pipeline =
                 new InboundPipeline(tunnels, device, pool, counters, control, this::snapshot);
         OutboundPipeline outboundPipeline =
-                new OutboundPipeline(device, transport, pool, counters, control::wake);
+                new OutboundPipeline(
+                        device,
+                        transport,
+                        pool,
+                        counters,
+                        control::wake,
+                        new IcmpErrorLimiter(new SecureRandom().nextLong()));
         this.outbound =
                 new OutboundAgent(device, pool, outboundPipeline, transport, this::snapshot);
         this.outboundThread = new Thread(outbound, "sluice-outbound");

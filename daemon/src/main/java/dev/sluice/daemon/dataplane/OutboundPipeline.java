@@ -23,7 +23,9 @@ import java.net.InetSocketAddress;
  *     -> TUNNEL(peer): MSS clamp, encapsulate in place (header in the headroom), send
  *                      (no session yet: the packet is staged with the peer)
  *     -> BYPASS:       written back into the device: the kernel forwards it (reinjection)
- *     -> DROP:         counted; an ICMP/ICMPv6 unreachable is written back to the sender
+ *     -> DROP:         counted; an ICMP/ICMPv6 unreachable is written back to the sender,
+ *                      within the rate limit of {@link IcmpErrorLimiter} (else counted as
+ *                      suppressed)
  * </pre>
  *
  * <p>Buffer ownership: {@link #process} takes ownership of the packet buffer and releases it,
@@ -37,6 +39,7 @@ final class OutboundPipeline {
     private final BufferPool pool;
     private final DataPlaneCounters counters;
     private final Runnable wakeControl;
+    private final IcmpErrorLimiter icmpLimiter;
     private final ParsedPacket parsed = new ParsedPacket();
     private final TunnelResult result = new TunnelResult();
 
@@ -45,12 +48,14 @@ final class OutboundPipeline {
             DatagramTransport transport,
             BufferPool pool,
             DataPlaneCounters counters,
-            Runnable wakeControl) {
+            Runnable wakeControl,
+            IcmpErrorLimiter icmpLimiter) {
         this.device = device;
         this.transport = transport;
         this.pool = pool;
         this.counters = counters;
         this.wakeControl = wakeControl;
+        this.icmpLimiter = icmpLimiter;
     }
 
     void process(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
@@ -69,14 +74,14 @@ final class OutboundPipeline {
         switch (RouteValue.verdictCode(value)) {
             case 0 -> tunnel(packet, value, snapshot, nowNs);
             case 1 -> bypass(packet);
-            default -> drop(packet, RouteValue.isNoPeer(value));
+            default -> drop(packet, RouteValue.isNoPeer(value), nowNs);
         }
     }
 
     private void tunnel(PacketBuffer packet, int value, ForwardingSnapshot snapshot, long nowNs) {
         PeerRuntime peer = snapshot.peer(RouteValue.peer(value));
         if (peer == null) {
-            drop(packet, true);
+            drop(packet, true, nowNs);
             return;
         }
         int mtu = snapshot.mtu();
@@ -130,7 +135,12 @@ final class OutboundPipeline {
         packet.release();
     }
 
-    private void drop(PacketBuffer packet, boolean noPeer) {
+    /**
+     * Counts the drop and answers the sender with an unreachable, if one may be sent about the
+     * packet (see {@link IcmpErrorBuilder}) and the rate limit lets it go. The error is built
+     * before the limiter is asked, so that only errors that would really be sent use tokens.
+     */
+    private void drop(PacketBuffer packet, boolean noPeer, long nowNs) {
         counters.increment(noPeer ? Counter.DROP_NO_PEER : Counter.DROP_POLICY);
         counters.increment(Counter.OUT_DROP_PACKETS);
         PacketBuffer error = pool.tryAcquire();
@@ -143,8 +153,12 @@ final class OutboundPipeline {
                                     : UnreachableReason.ADMINISTRATIVELY_PROHIBITED,
                             error.data(),
                             0);
-            if (length > 0 && device.write(error, 0, length) > 0) {
-                counters.increment(Counter.ICMP_ERRORS_SENT);
+            if (length > 0) {
+                if (!icmpLimiter.allow(parsed, nowNs)) {
+                    counters.increment(Counter.ICMP_ERRORS_SUPPRESSED);
+                } else if (device.write(error, 0, length) > 0) {
+                    counters.increment(Counter.ICMP_ERRORS_SENT);
+                }
             }
             error.release();
         } else {

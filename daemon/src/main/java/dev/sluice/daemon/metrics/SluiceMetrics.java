@@ -49,6 +49,12 @@ public final class SluiceMetrics {
                 "ICMP unreachables written back for dropped packets",
                 Tags.empty(),
                 c -> c.dataPlane().counters().get(Counter.ICMP_ERRORS_SENT));
+        counter(
+                "sluice_icmp_errors_suppressed",
+                "ICMP unreachables not sent because of the rate limit (per destination and"
+                        + " global)",
+                Tags.empty(),
+                c -> c.dataPlane().counters().get(Counter.ICMP_ERRORS_SUPPRESSED));
         for (Counter counter : Counter.values()) {
             if (counter.isDrop()) {
                 counter(
