@@ -17,6 +17,10 @@ public enum Counter {
     STAGED_PACKETS,
     MSS_CLAMPED,
     ENDPOINT_CHANGES,
+    /** Exceptions and read failures on each data path ({@link PathFailures}). */
+    OUTBOUND_ERRORS,
+    INBOUND_ERRORS,
+    CONTROL_ERRORS,
     /** Drops, each with its metric label. */
     DROP_POLICY,
     DROP_NO_PEER,

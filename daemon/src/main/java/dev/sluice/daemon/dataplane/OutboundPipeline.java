@@ -29,9 +29,10 @@ import java.net.InetSocketAddress;
  * </pre>
  *
  * <p>Buffer ownership: {@link #process} takes ownership of the packet buffer and releases it,
- * except when staging it (the peer's queue then owns it, the control loop releases it). An ICMP
- * error is built in a second buffer from the pool and released after the write. Allocation-free;
- * one thread.
+ * except when staging it (the peer's queue then owns it, the control loop releases it); this holds
+ * when a stage throws too (the exception propagates to the caller, the buffer is back in the pool).
+ * An ICMP error is built in a second buffer from the pool and released after the write.
+ * Allocation-free; one thread.
  */
 final class OutboundPipeline {
     private final PacketDevice device;
@@ -42,6 +43,9 @@ final class OutboundPipeline {
     private final IcmpErrorLimiter icmpLimiter;
     private final ParsedPacket parsed = new ParsedPacket();
     private final TunnelResult result = new TunnelResult();
+
+    /** Set when the packet of the current {@link #process} call was handed to a peer's queue. */
+    private boolean handedOver;
 
     OutboundPipeline(
             PacketDevice device,
@@ -58,13 +62,24 @@ final class OutboundPipeline {
         this.icmpLimiter = icmpLimiter;
     }
 
+    /** Forwards, reinjects or drops {@code packet}, and releases it unless it was staged. */
     void process(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
+        handedOver = false;
+        try {
+            route(packet, snapshot, nowNs);
+        } finally {
+            if (!handedOver) {
+                packet.release();
+            }
+        }
+    }
+
+    private void route(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
         int offset = packet.offset();
         int length = packet.length();
         DecodeResult decoded = PacketDecoder.decode(packet.data(), offset, length, parsed);
         if (decoded != DecodeResult.OK) {
             counters.decodeDrop(decoded);
-            packet.release();
             return;
         }
         int value =
@@ -74,14 +89,14 @@ final class OutboundPipeline {
         switch (RouteValue.verdictCode(value)) {
             case 0 -> tunnel(packet, value, snapshot, nowNs);
             case 1 -> bypass(packet);
-            default -> drop(packet, RouteValue.isNoPeer(value), nowNs);
+            default -> drop(RouteValue.isNoPeer(value), nowNs);
         }
     }
 
     private void tunnel(PacketBuffer packet, int value, ForwardingSnapshot snapshot, long nowNs) {
         PeerRuntime peer = snapshot.peer(RouteValue.peer(value));
         if (peer == null) {
-            drop(packet, true, nowNs);
+            drop(true, nowNs);
             return;
         }
         int mtu = snapshot.mtu();
@@ -109,19 +124,17 @@ final class OutboundPipeline {
                 counters.increment(Counter.OUT_TUNNEL_PACKETS);
                 counters.add(Counter.OUT_TUNNEL_BYTES, length);
             }
-            packet.release();
         } else if (sent.staged()) {
             packet.packet(packet.offset(), length);
             if (peer.stage(packet)) {
+                handedOver = true;
                 counters.increment(Counter.STAGED_PACKETS);
             } else {
                 counters.increment(Counter.DROP_STAGE_FULL);
-                packet.release();
             }
             wakeControl.run();
-        } else {
-            packet.release(); // a counted drop in the protocol core
         }
+        // Otherwise a counted drop in the protocol core.
     }
 
     private void bypass(PacketBuffer packet) {
@@ -132,7 +145,6 @@ final class OutboundPipeline {
             counters.increment(Counter.OUT_BYPASS_PACKETS);
             counters.add(Counter.OUT_BYPASS_BYTES, length);
         }
-        packet.release();
     }
 
     /**
@@ -140,11 +152,15 @@ final class OutboundPipeline {
      * packet (see {@link IcmpErrorBuilder}) and the rate limit lets it go. The error is built
      * before the limiter is asked, so that only errors that would really be sent use tokens.
      */
-    private void drop(PacketBuffer packet, boolean noPeer, long nowNs) {
+    private void drop(boolean noPeer, long nowNs) {
         counters.increment(noPeer ? Counter.DROP_NO_PEER : Counter.DROP_POLICY);
         counters.increment(Counter.OUT_DROP_PACKETS);
         PacketBuffer error = pool.tryAcquire();
-        if (error != null) {
+        if (error == null) {
+            counters.increment(Counter.DROP_POOL_EXHAUSTED);
+            return;
+        }
+        try {
             int length =
                     IcmpErrorBuilder.destinationUnreachable(
                             parsed,
@@ -153,17 +169,16 @@ final class OutboundPipeline {
                                     : UnreachableReason.ADMINISTRATIVELY_PROHIBITED,
                             error.data(),
                             0);
-            if (length > 0) {
-                if (!icmpLimiter.allow(parsed, nowNs)) {
-                    counters.increment(Counter.ICMP_ERRORS_SUPPRESSED);
-                } else if (device.write(error, 0, length) > 0) {
-                    counters.increment(Counter.ICMP_ERRORS_SENT);
-                }
+            if (length <= 0) {
+                return;
             }
+            if (!icmpLimiter.allow(parsed, nowNs)) {
+                counters.increment(Counter.ICMP_ERRORS_SUPPRESSED);
+            } else if (device.write(error, 0, length) > 0) {
+                counters.increment(Counter.ICMP_ERRORS_SENT);
+            }
+        } finally {
             error.release();
-        } else {
-            counters.increment(Counter.DROP_POOL_EXHAUSTED);
         }
-        packet.release();
     }
 }

@@ -138,7 +138,19 @@ class PipelineTest {
                                         0, new PublicKey(client.staticPublic()), toClient, null)),
                         1420);
         ControlLoop serverControl =
-                new ControlLoop(server, serverTransport, serverCounters, () -> serverSnapshot);
+                new ControlLoop(
+                        server,
+                        serverTransport,
+                        serverCounters,
+                        () -> serverSnapshot,
+                        new PathFailures(
+                                "control",
+                                Counter.CONTROL_ERRORS,
+                                serverCounters,
+                                reason -> {
+                                    throw new AssertionError(reason);
+                                }),
+                        () -> nowNs);
         serverInbound =
                 new InboundPipeline(
                         server,
