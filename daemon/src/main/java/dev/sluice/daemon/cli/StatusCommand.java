@@ -118,7 +118,22 @@ final class StatusCommand implements Callable<Integer> {
                         + bytes(counters.path("in_bytes").asLong())
                         + "), "
                         + counters.path("icmp_errors_sent").asLong()
-                        + " ICMP errors sent");
+                        + " ICMP errors sent"
+                        + (counters.path("icmp_errors_suppressed").asLong() == 0
+                                ? ""
+                                : " ("
+                                        + counters.path("icmp_errors_suppressed").asLong()
+                                        + " more held back by the rate limit)"));
+        List<String> pathErrors = new ArrayList<>();
+        for (String path : List.of("outbound", "inbound", "control")) {
+            long errors = counters.path(path + "_errors").asLong();
+            if (errors != 0) {
+                pathErrors.add(path + " " + errors);
+            }
+        }
+        if (!pathErrors.isEmpty()) {
+            out.println("errors:     " + String.join(", ", pathErrors) + " (see the log)");
+        }
         List<String> drops = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = status.path("drops").fields();
                 it.hasNext(); ) {

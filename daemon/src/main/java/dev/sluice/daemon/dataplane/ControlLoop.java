@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +26,13 @@ import java.util.function.Supplier;
  *         each peer with a session: staged packets encapsulated and sent
  * </pre>
  *
- * <p>Buffer ownership: queued messages and staged packets are released here. Allocates (control
- * path).
+ * <p>Buffer ownership: queued messages and staged packets are released here, also when handling one
+ * throws. Allocates (control path).
+ *
+ * <p>Failures: an exception or error in one step (a message, the timers, the staged packets) goes
+ * to {@link PathFailures} (counted, logged without flooding) and the loop goes on, so a bug or a
+ * moment without memory does not stop handshakes for every peer. When the path is declared failed
+ * the loop stops and the data plane reports the reason.
  */
 public final class ControlLoop implements Runnable {
     private static final Object WAKE = new Object();
@@ -41,17 +47,26 @@ public final class ControlLoop implements Runnable {
     private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(2048);
     private final TunnelResult result = new TunnelResult();
+    private final PathFailures failures;
+    private final LongSupplier clock;
     private volatile boolean running = true;
 
+    /**
+     * @param clock monotonic nanoseconds ({@code System::nanoTime})
+     */
     ControlLoop(
             TunnelSet tunnels,
             DatagramTransport transport,
             DataPlaneCounters counters,
-            Supplier<ForwardingSnapshot> snapshots) {
+            Supplier<ForwardingSnapshot> snapshots,
+            PathFailures failures,
+            LongSupplier clock) {
         this.tunnels = tunnels;
         this.transport = transport;
         this.counters = counters;
         this.snapshots = snapshots;
+        this.failures = failures;
+        this.clock = clock;
     }
 
     /** Queues a handshake or cookie message; false when the queue is full. */
@@ -76,27 +91,51 @@ public final class ControlLoop implements Runnable {
                 Object task = queue.poll(waitNs(), TimeUnit.NANOSECONDS);
                 while (task != null) {
                     if (task instanceof Handshake handshake) {
-                        handle(handshake);
+                        step(handshake);
                     }
                     task = queue.poll();
                 }
-                runTimers();
-                flushStaged();
-                transport.flush();
+                tick();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // A bug must not stop handshakes for every peer; it is logged and the loop goes on.
-                System.getLogger(ControlLoop.class.getName())
-                        .log(System.Logger.Level.ERROR, "control loop error", e);
+                break;
+            } catch (Throwable error) {
+                fail(error);
             }
         }
         drain();
     }
 
+    /** Runs timers, staged packets and the flush once, as after each wait (tests call it). */
+    void tick() {
+        step(null);
+    }
+
+    /** Handles one message, or (with null) runs timers, staged packets and the flush. */
+    private void step(Handshake handshake) {
+        try {
+            if (handshake != null) {
+                handle(handshake);
+            } else {
+                runTimers();
+                flushStaged();
+                transport.flush();
+            }
+            failures.succeeded();
+        } catch (Throwable error) {
+            fail(error);
+        }
+    }
+
+    /** Records a failure; stops the loop when the path is declared failed. */
+    private void fail(Throwable error) {
+        if (failures.failed(error, clock.getAsLong())) {
+            running = false;
+        }
+    }
+
     private long waitNs() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long wait = MAX_WAIT_NS;
         for (PeerRuntime peer : snapshots.get().peers()) {
             wait = Math.min(wait, peer.tunnel().nextDeadlineNs() - now);
@@ -116,7 +155,7 @@ public final class ControlLoop implements Runnable {
                             sourceBytes(sender),
                             out,
                             0,
-                            System.nanoTime(),
+                            clock.getAsLong(),
                             result);
             if (got.authenticated()
                     && got.tunnel().attachment() instanceof PeerRuntime peer
@@ -152,7 +191,7 @@ public final class ControlLoop implements Runnable {
     }
 
     private void runTimers() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (PeerRuntime peer : snapshots.get().peers()) {
             for (int guard = 0; guard < 8; guard++) {
                 TunnelResult fired = peer.tunnel().pollTimers(out, 0, now, result);
@@ -173,7 +212,7 @@ public final class ControlLoop implements Runnable {
     }
 
     private void flushStaged() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (PeerRuntime peer : snapshots.get().peers()) {
             if (!peer.hasStaged() || !peer.tunnel().hasSession(now)) {
                 continue;
@@ -181,22 +220,25 @@ public final class ControlLoop implements Runnable {
             InetSocketAddress endpoint = peer.endpoint();
             PacketBuffer packet;
             while ((packet = peer.nextStaged()) != null) {
-                TunnelResult sent =
-                        peer.tunnel()
-                                .encapsulate(
-                                        packet.data(),
-                                        packet.offset(),
-                                        packet.length(),
-                                        packet.data(),
-                                        0,
-                                        now,
-                                        result);
-                if (sent.action() == Action.WRITE_TO_NETWORK && endpoint != null) {
-                    transport.send(packet.data(), 0, sent.length(), endpoint);
-                    counters.increment(Counter.OUT_TUNNEL_PACKETS);
-                    counters.add(Counter.OUT_TUNNEL_BYTES, packet.length());
+                try {
+                    TunnelResult sent =
+                            peer.tunnel()
+                                    .encapsulate(
+                                            packet.data(),
+                                            packet.offset(),
+                                            packet.length(),
+                                            packet.data(),
+                                            0,
+                                            now,
+                                            result);
+                    if (sent.action() == Action.WRITE_TO_NETWORK && endpoint != null) {
+                        transport.send(packet.data(), 0, sent.length(), endpoint);
+                        counters.increment(Counter.OUT_TUNNEL_PACKETS);
+                        counters.add(Counter.OUT_TUNNEL_BYTES, packet.length());
+                    }
+                } finally {
+                    packet.release();
                 }
-                packet.release();
             }
         }
     }

@@ -12,9 +12,15 @@ public enum Counter {
     IN_KEEPALIVES,
     HANDSHAKE_MESSAGES_QUEUED,
     ICMP_ERRORS_SENT,
+    /** ICMP errors not sent because of the rate limit ({@link IcmpErrorLimiter}). */
+    ICMP_ERRORS_SUPPRESSED,
     STAGED_PACKETS,
     MSS_CLAMPED,
     ENDPOINT_CHANGES,
+    /** Exceptions and read failures on each data path ({@link PathFailures}). */
+    OUTBOUND_ERRORS,
+    INBOUND_ERRORS,
+    CONTROL_ERRORS,
     /** Drops, each with its metric label. */
     DROP_POLICY,
     DROP_NO_PEER,

@@ -2,6 +2,10 @@ package dev.sluice.daemon.dataplane;
 
 import dev.sluice.crypto.TunnelSet;
 import dev.sluice.packet.pool.BufferPool;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -11,6 +15,10 @@ import java.util.function.Function;
  *
  * <p>Lifecycle: {@link #start} starts everything; {@link #close} stops the threads, closes the
  * transport and returns every buffer to the pool. The device belongs to the caller.
+ *
+ * <p>Failures: each thread survives exceptions and errors per packet ({@link PathFailures}); a path
+ * that keeps failing sets {@link #failure()}, which the owner polls and reports (the service moves
+ * to its error state and tears the connection down).
  */
 public final class DataPlane implements AutoCloseable {
     private final BufferPool pool;
@@ -20,6 +28,7 @@ public final class DataPlane implements AutoCloseable {
     private final OutboundAgent outbound;
     private final Thread outboundThread;
     private final Thread controlThread;
+    private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile ForwardingSnapshot snapshot;
 
     private DataPlane(
@@ -30,37 +39,83 @@ public final class DataPlane implements AutoCloseable {
             int poolBuffers) {
         this.snapshot = initial;
         this.pool = new BufferPool(poolBuffers, Headroom.bufferSize(Math.max(initial.mtu(), 1500)));
-        InboundHolder receiver = new InboundHolder();
+        InboundHolder receiver =
+                new InboundHolder(
+                        new PathFailures("inbound", Counter.INBOUND_ERRORS, counters, this::fail));
         this.transport = transportFactory.apply(receiver);
-        this.control = new ControlLoop(tunnels, transport, counters, this::snapshot);
+        this.control =
+                new ControlLoop(
+                        tunnels,
+                        transport,
+                        counters,
+                        this::snapshot,
+                        new PathFailures("control", Counter.CONTROL_ERRORS, counters, this::fail),
+                        System::nanoTime);
         receiver.pipeline =
                 new InboundPipeline(tunnels, device, pool, counters, control, this::snapshot);
         OutboundPipeline outboundPipeline =
-                new OutboundPipeline(device, transport, pool, counters, control::wake);
+                new OutboundPipeline(
+                        device,
+                        transport,
+                        pool,
+                        counters,
+                        control::wake,
+                        new IcmpErrorLimiter(new SecureRandom().nextLong()));
         this.outbound =
-                new OutboundAgent(device, pool, outboundPipeline, transport, this::snapshot);
+                new OutboundAgent(
+                        device,
+                        pool,
+                        outboundPipeline,
+                        transport,
+                        this::snapshot,
+                        new PathFailures("outbound", Counter.OUTBOUND_ERRORS, counters, this::fail),
+                        System::nanoTime);
         this.outboundThread = new Thread(outbound, "sluice-outbound");
         this.controlThread = new Thread(control, "sluice-control");
         outboundThread.setDaemon(true);
         controlThread.setDaemon(true);
     }
 
-    /** Until the pipeline exists, datagrams are dropped (none arrive before start). */
-    private static final class InboundHolder implements DatagramReceiver {
+    /**
+     * The transport's receiver: hands datagrams to the inbound pipeline (dropped until it exists;
+     * none arrive before start) and keeps its exceptions from the transport's event loop: each is
+     * counted and logged by {@link PathFailures}, and the next datagram is handled as usual.
+     */
+    static final class InboundHolder implements DatagramReceiver {
+        private final PathFailures failures;
         volatile InboundPipeline pipeline;
+
+        InboundHolder(PathFailures failures) {
+            this.failures = failures;
+        }
 
         @Override
         public void onDatagram(
-                java.nio.ByteBuffer data,
-                int offset,
-                int length,
-                java.net.InetSocketAddress sender,
-                long nowNs) {
+                ByteBuffer data, int offset, int length, InetSocketAddress sender, long nowNs) {
             InboundPipeline target = pipeline;
-            if (target != null) {
+            if (target == null) {
+                return;
+            }
+            try {
                 target.onDatagram(data, offset, length, sender, nowNs);
+                failures.succeeded();
+            } catch (Throwable error) {
+                failures.failed(error, nowNs);
             }
         }
+    }
+
+    /** The first path declared failed wins; later ones are in the log. */
+    private void fail(String reason) {
+        failure.compareAndSet(null, reason);
+    }
+
+    /**
+     * Why the data plane stopped forwarding (a path failed on and on), or null while it works.
+     * Readable from any thread.
+     */
+    public String failure() {
+        return failure.get();
     }
 
     /**

@@ -61,7 +61,10 @@ final class InboundPipeline {
         this.snapshots = snapshots;
     }
 
-    /** One datagram {@code data[offset, +length)} from {@code sender}. */
+    /**
+     * One datagram {@code data[offset, +length)} from {@code sender}. An exception propagates to
+     * the caller with the pool buffer already released (or owned by the control loop's queue).
+     */
     void onDatagram(ByteBuffer data, int offset, int length, InetSocketAddress sender, long nowNs) {
         int type = MessageType.of(data, offset, length);
         if (type < 0) {
@@ -73,34 +76,39 @@ final class InboundPipeline {
             counters.increment(Counter.DROP_POOL_EXHAUSTED);
             return;
         }
-        if (type != MessageType.TRANSPORT) {
-            if (length > buffer.capacity()) {
-                buffer.release();
-                counters.increment(Counter.DROP_TOO_BIG);
+        boolean queued = false;
+        try {
+            if (type != MessageType.TRANSPORT) {
+                if (length > buffer.capacity()) {
+                    counters.increment(Counter.DROP_TOO_BIG);
+                    return;
+                }
+                buffer.data().put(0, data, offset, length);
+                buffer.packet(0, length);
+                counters.increment(Counter.HANDSHAKE_MESSAGES_QUEUED);
+                queued = control.offerHandshake(buffer, sender);
+                if (!queued) {
+                    counters.increment(Counter.DROP_CONTROL_QUEUE_FULL);
+                }
                 return;
             }
-            buffer.data().put(0, data, offset, length);
-            buffer.packet(0, length);
-            counters.increment(Counter.HANDSHAKE_MESSAGES_QUEUED);
-            if (!control.offerHandshake(buffer, sender)) {
-                counters.increment(Counter.DROP_CONTROL_QUEUE_FULL);
+            TunnelResult got =
+                    tunnels.decapsulate(
+                            data, offset, length, NO_SOURCE, buffer.data(), 0, nowNs, result);
+            if (got.action() == Action.WRITE_TO_TUNNEL) {
+                deliver(buffer, got, sender);
+            } else if (got.action() == Action.DONE && got.tunnel() != null) {
+                counters.increment(Counter.IN_KEEPALIVES);
+                roam(got, sender);
+            }
+            if (got.sessionEstablished()) {
+                control.wake();
+            }
+        } finally {
+            if (!queued) {
                 buffer.release();
             }
-            return;
         }
-        TunnelResult got =
-                tunnels.decapsulate(
-                        data, offset, length, NO_SOURCE, buffer.data(), 0, nowNs, result);
-        if (got.action() == Action.WRITE_TO_TUNNEL) {
-            deliver(buffer, got, sender);
-        } else if (got.action() == Action.DONE && got.tunnel() != null) {
-            counters.increment(Counter.IN_KEEPALIVES);
-            roam(got, sender);
-        }
-        if (got.sessionEstablished()) {
-            control.wake();
-        }
-        buffer.release();
     }
 
     private void deliver(PacketBuffer buffer, TunnelResult got, InetSocketAddress sender) {

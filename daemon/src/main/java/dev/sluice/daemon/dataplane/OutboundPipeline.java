@@ -23,13 +23,16 @@ import java.net.InetSocketAddress;
  *     -> TUNNEL(peer): MSS clamp, encapsulate in place (header in the headroom), send
  *                      (no session yet: the packet is staged with the peer)
  *     -> BYPASS:       written back into the device: the kernel forwards it (reinjection)
- *     -> DROP:         counted; an ICMP/ICMPv6 unreachable is written back to the sender
+ *     -> DROP:         counted; an ICMP/ICMPv6 unreachable is written back to the sender,
+ *                      within the rate limit of {@link IcmpErrorLimiter} (else counted as
+ *                      suppressed)
  * </pre>
  *
  * <p>Buffer ownership: {@link #process} takes ownership of the packet buffer and releases it,
- * except when staging it (the peer's queue then owns it, the control loop releases it). An ICMP
- * error is built in a second buffer from the pool and released after the write. Allocation-free;
- * one thread.
+ * except when staging it (the peer's queue then owns it, the control loop releases it); this holds
+ * when a stage throws too (the exception propagates to the caller, the buffer is back in the pool).
+ * An ICMP error is built in a second buffer from the pool and released after the write.
+ * Allocation-free; one thread.
  */
 final class OutboundPipeline {
     private final PacketDevice device;
@@ -37,29 +40,46 @@ final class OutboundPipeline {
     private final BufferPool pool;
     private final DataPlaneCounters counters;
     private final Runnable wakeControl;
+    private final IcmpErrorLimiter icmpLimiter;
     private final ParsedPacket parsed = new ParsedPacket();
     private final TunnelResult result = new TunnelResult();
+
+    /** Set when the packet of the current {@link #process} call was handed to a peer's queue. */
+    private boolean handedOver;
 
     OutboundPipeline(
             PacketDevice device,
             DatagramTransport transport,
             BufferPool pool,
             DataPlaneCounters counters,
-            Runnable wakeControl) {
+            Runnable wakeControl,
+            IcmpErrorLimiter icmpLimiter) {
         this.device = device;
         this.transport = transport;
         this.pool = pool;
         this.counters = counters;
         this.wakeControl = wakeControl;
+        this.icmpLimiter = icmpLimiter;
     }
 
+    /** Forwards, reinjects or drops {@code packet}, and releases it unless it was staged. */
     void process(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
+        handedOver = false;
+        try {
+            route(packet, snapshot, nowNs);
+        } finally {
+            if (!handedOver) {
+                packet.release();
+            }
+        }
+    }
+
+    private void route(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
         int offset = packet.offset();
         int length = packet.length();
         DecodeResult decoded = PacketDecoder.decode(packet.data(), offset, length, parsed);
         if (decoded != DecodeResult.OK) {
             counters.decodeDrop(decoded);
-            packet.release();
             return;
         }
         int value =
@@ -69,14 +89,14 @@ final class OutboundPipeline {
         switch (RouteValue.verdictCode(value)) {
             case 0 -> tunnel(packet, value, snapshot, nowNs);
             case 1 -> bypass(packet);
-            default -> drop(packet, RouteValue.isNoPeer(value));
+            default -> drop(RouteValue.isNoPeer(value), nowNs);
         }
     }
 
     private void tunnel(PacketBuffer packet, int value, ForwardingSnapshot snapshot, long nowNs) {
         PeerRuntime peer = snapshot.peer(RouteValue.peer(value));
         if (peer == null) {
-            drop(packet, true);
+            drop(true, nowNs);
             return;
         }
         int mtu = snapshot.mtu();
@@ -104,19 +124,17 @@ final class OutboundPipeline {
                 counters.increment(Counter.OUT_TUNNEL_PACKETS);
                 counters.add(Counter.OUT_TUNNEL_BYTES, length);
             }
-            packet.release();
         } else if (sent.staged()) {
             packet.packet(packet.offset(), length);
             if (peer.stage(packet)) {
+                handedOver = true;
                 counters.increment(Counter.STAGED_PACKETS);
             } else {
                 counters.increment(Counter.DROP_STAGE_FULL);
-                packet.release();
             }
             wakeControl.run();
-        } else {
-            packet.release(); // a counted drop in the protocol core
         }
+        // Otherwise a counted drop in the protocol core.
     }
 
     private void bypass(PacketBuffer packet) {
@@ -127,14 +145,22 @@ final class OutboundPipeline {
             counters.increment(Counter.OUT_BYPASS_PACKETS);
             counters.add(Counter.OUT_BYPASS_BYTES, length);
         }
-        packet.release();
     }
 
-    private void drop(PacketBuffer packet, boolean noPeer) {
+    /**
+     * Counts the drop and answers the sender with an unreachable, if one may be sent about the
+     * packet (see {@link IcmpErrorBuilder}) and the rate limit lets it go. The error is built
+     * before the limiter is asked, so that only errors that would really be sent use tokens.
+     */
+    private void drop(boolean noPeer, long nowNs) {
         counters.increment(noPeer ? Counter.DROP_NO_PEER : Counter.DROP_POLICY);
         counters.increment(Counter.OUT_DROP_PACKETS);
         PacketBuffer error = pool.tryAcquire();
-        if (error != null) {
+        if (error == null) {
+            counters.increment(Counter.DROP_POOL_EXHAUSTED);
+            return;
+        }
+        try {
             int length =
                     IcmpErrorBuilder.destinationUnreachable(
                             parsed,
@@ -143,13 +169,16 @@ final class OutboundPipeline {
                                     : UnreachableReason.ADMINISTRATIVELY_PROHIBITED,
                             error.data(),
                             0);
-            if (length > 0 && device.write(error, 0, length) > 0) {
+            if (length <= 0) {
+                return;
+            }
+            if (!icmpLimiter.allow(parsed, nowNs)) {
+                counters.increment(Counter.ICMP_ERRORS_SUPPRESSED);
+            } else if (device.write(error, 0, length) > 0) {
                 counters.increment(Counter.ICMP_ERRORS_SENT);
             }
+        } finally {
             error.release();
-        } else {
-            counters.increment(Counter.DROP_POOL_EXHAUSTED);
         }
-        packet.release();
     }
 }

@@ -12,6 +12,8 @@
  * <p>Threads: one outbound agent, the transport's receive thread for inbound data, one control
  * thread. The data threads never block on the control thread and allocate nothing per packet in
  * steady state (buffers come from a {@link dev.sluice.packet.pool.BufferPool}); each pipeline class
- * says at its top who owns which buffer.
+ * says at its top who owns which buffer, also when a stage throws. No thread dies of an exception:
+ * {@link dev.sluice.daemon.dataplane.PathFailures} counts and logs it, and reports a path that
+ * keeps failing through {@link dev.sluice.daemon.dataplane.DataPlane#failure()}.
  */
 package dev.sluice.daemon.dataplane;

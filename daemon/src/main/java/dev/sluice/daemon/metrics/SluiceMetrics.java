@@ -49,6 +49,15 @@ public final class SluiceMetrics {
                 "ICMP unreachables written back for dropped packets",
                 Tags.empty(),
                 c -> c.dataPlane().counters().get(Counter.ICMP_ERRORS_SENT));
+        counter(
+                "sluice_icmp_errors_suppressed",
+                "ICMP unreachables not sent because of the rate limit (per destination and"
+                        + " global)",
+                Tags.empty(),
+                c -> c.dataPlane().counters().get(Counter.ICMP_ERRORS_SUPPRESSED));
+        dataPathErrors("outbound", Counter.OUTBOUND_ERRORS);
+        dataPathErrors("inbound", Counter.INBOUND_ERRORS);
+        dataPathErrors("control", Counter.CONTROL_ERRORS);
         for (Counter counter : Counter.values()) {
             if (counter.isDrop()) {
                 counter(
@@ -137,6 +146,15 @@ public final class SluiceMetrics {
                 MultiGauge.builder("sluice_peer_latest_handshake_age_seconds")
                         .description("Seconds since the latest completed handshake with each peer")
                         .register(registry);
+    }
+
+    private void dataPathErrors(String path, Counter errors) {
+        counter(
+                "sluice_data_path_errors",
+                "Exceptions and device read failures on each data path (the packet is lost, the"
+                        + " path goes on)",
+                Tags.of("path", path),
+                c -> c.dataPlane().counters().get(errors));
     }
 
     private void traffic(String direction, String verdict, Counter packets, Counter bytes) {

@@ -42,11 +42,15 @@ import java.util.concurrent.TimeUnit;
  * {@link #connect} and {@link #disconnect} are idempotent and return when the request has been
  * taken (use {@link #awaitState} to wait). Connect attempts closer together than {@link
  * #CONNECT_INTERVAL_MS} are merged. A jump of the wall clock against the monotonic clock (the
- * machine slept) makes every peer re-handshake.
+ * machine slept) makes every peer re-handshake. A data plane that stops forwarding (one of its
+ * threads fails on and on, see {@code DataPlane#failure()}) moves the service to {@code error} with
+ * that reason, within {@link #DATA_PLANE_CHECK_MS}, and the connection is torn down as after a
+ * handshake timeout: a "connected" daemon that forwards nothing is never shown.
  */
 public final class TunnelService implements AutoCloseable {
     static final long HANDSHAKE_TIMEOUT_MS = 15_000;
     static final long CONNECT_INTERVAL_MS = 250;
+    static final long DATA_PLANE_CHECK_MS = 500;
     private static final long SLEEP_CHECK_MS = 5_000;
     private static final long SLEEP_JUMP_MS = 10_000;
     private static final Logger LOG = System.getLogger(TunnelService.class.getName());
@@ -107,6 +111,11 @@ public final class TunnelService implements AutoCloseable {
                         });
         lifecycle.scheduleWithFixedDelay(
                 this::detectSleep, SLEEP_CHECK_MS, SLEEP_CHECK_MS, TimeUnit.MILLISECONDS);
+        lifecycle.scheduleWithFixedDelay(
+                this::watchDataPlane,
+                DATA_PLANE_CHECK_MS,
+                DATA_PLANE_CHECK_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -282,6 +291,20 @@ public final class TunnelService implements AutoCloseable {
                     config, "KillSwitch = " + config.iface().killSwitch().word() + ": " + why);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "kill switch: cannot refresh the block: " + e.getMessage());
+        }
+    }
+
+    private void watchDataPlane() {
+        Connection current = connection;
+        if (current == null
+                || (state != ServiceState.CONNECTING && state != ServiceState.CONNECTED)) {
+            return;
+        }
+        String failure = current.dataPlane().failure();
+        if (failure != null) {
+            cancelWatch();
+            closeConnection();
+            move(ServiceState.ERROR, failure);
         }
     }
 
@@ -487,9 +510,13 @@ public final class TunnelService implements AutoCloseable {
             drops.put("protocol_" + reason.counterName(), tunnels.dropCount(reason));
         }
         String reconciliation = current.reconciliationFailure();
+        // Until the lifecycle thread reacts, a failed data plane already shows as the error.
+        String dataPlaneFailure = current.dataPlane().failure();
         return new StatusReport(
-                state.word(),
-                error != null ? error : reconciliation,
+                dataPlaneFailure != null ? ServiceState.ERROR.word() : state.word(),
+                error != null
+                        ? error
+                        : dataPlaneFailure != null ? dataPlaneFailure : reconciliation,
                 configFile.toString(),
                 current.deviceName(),
                 config.split().mode().name().toLowerCase(Locale.ROOT),

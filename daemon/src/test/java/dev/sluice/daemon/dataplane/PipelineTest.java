@@ -118,7 +118,12 @@ class PipelineTest {
                         1420);
         outbound =
                 new OutboundPipeline(
-                        clientDevice, clientTransport, clientPool, clientCounters, () -> {});
+                        clientDevice,
+                        clientTransport,
+                        clientPool,
+                        clientCounters,
+                        () -> {},
+                        new IcmpErrorLimiter(7));
 
         PrefixTable.Builder serverAllowed = PrefixTable.builder();
         serverAllowed.put(IpPrefix.parse("10.66.0.2/32"), 0);
@@ -133,7 +138,19 @@ class PipelineTest {
                                         0, new PublicKey(client.staticPublic()), toClient, null)),
                         1420);
         ControlLoop serverControl =
-                new ControlLoop(server, serverTransport, serverCounters, () -> serverSnapshot);
+                new ControlLoop(
+                        server,
+                        serverTransport,
+                        serverCounters,
+                        () -> serverSnapshot,
+                        new PathFailures(
+                                "control",
+                                Counter.CONTROL_ERRORS,
+                                serverCounters,
+                                reason -> {
+                                    throw new AssertionError(reason);
+                                }),
+                        () -> nowNs);
         serverInbound =
                 new InboundPipeline(
                         server,
@@ -249,6 +266,39 @@ class PipelineTest {
     }
 
     @Test
+    void shouldAnswerOnlyWithinTheIcmpRateLimitWhenAFloodHitsADroppedPrefix() {
+        byte[] syn =
+                PacketBuilder.ipv4("10.66.0.2", "172.16.192.5")
+                        .tcp(40000, 80, TcpHeader.FLAG_SYN)
+                        .build();
+        for (int i = 0; i < 100; i++) {
+            sendFromHost(syn);
+        }
+        assertThat(clientCounters.get(Counter.DROP_NO_PEER)).isEqualTo(100);
+        assertThat(clientDevice.writes())
+                .as("errors written back")
+                .isEqualTo(IcmpErrorLimiter.PER_DESTINATION_BURST);
+        assertThat(clientCounters.get(Counter.ICMP_ERRORS_SUPPRESSED))
+                .isEqualTo(100 - IcmpErrorLimiter.PER_DESTINATION_BURST);
+
+        nowNs += IcmpErrorLimiter.PER_DESTINATION_INTERVAL_NS;
+        sendFromHost(syn);
+        sendFromHost(syn);
+        assertThat(clientDevice.writes())
+                .as("one more a second")
+                .isEqualTo(IcmpErrorLimiter.PER_DESTINATION_BURST + 1);
+        byte[] other =
+                PacketBuilder.ipv4("10.66.0.3", "172.16.192.5")
+                        .tcp(40000, 80, TcpHeader.FLAG_SYN)
+                        .build();
+        sendFromHost(other);
+        assertThat(decode(clientDevice.lastPacket()).destinationV4())
+                .as("another sender is answered at once")
+                .isEqualTo(0x0a420003);
+        assertThat(clientPool.inUse()).isZero();
+    }
+
+    @Test
     void interfaceLocalMulticastShouldBeDroppedByPolicyWithAnIcmpv6Error() {
         byte[] packet = PacketBuilder.ipv6("fd66::2", "ff01::1").udp(5000, 5000).build();
         sendFromHost(packet);
@@ -322,7 +372,14 @@ class PipelineTest {
                 .as("every round delivered on the far side")
                 .isGreaterThanOrEqualTo(70_000);
         assertThat(clientCounters.get(Counter.OUT_BYPASS_PACKETS)).isEqualTo(rounds);
-        assertThat(clientCounters.get(Counter.ICMP_ERRORS_SENT)).isEqualTo(rounds);
+        assertThat(clientCounters.get(Counter.ICMP_ERRORS_SENT))
+                .as("the time stands still: one destination's burst, then the rate limit")
+                .isEqualTo(IcmpErrorLimiter.PER_DESTINATION_BURST);
+        assertThat(
+                        clientCounters.get(Counter.ICMP_ERRORS_SENT)
+                                + clientCounters.get(Counter.ICMP_ERRORS_SUPPRESSED))
+                .as("every dropped packet's error either sent or suppressed")
+                .isEqualTo(rounds);
         assertThat(clientPool.inUse()).isZero();
         assertThat(serverPool.inUse()).isZero();
     }

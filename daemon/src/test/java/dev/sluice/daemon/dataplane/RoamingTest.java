@@ -98,7 +98,20 @@ class RoamingTest {
                         allowed.build().compile(),
                         List.of(serverPeer),
                         1420);
-        clientControl = new ControlLoop(client, clientTransport, clientCounters, () -> snapshot);
+        clientControl =
+                new ControlLoop(
+                        client,
+                        clientTransport,
+                        clientCounters,
+                        () -> snapshot,
+                        new PathFailures(
+                                "control",
+                                Counter.CONTROL_ERRORS,
+                                clientCounters,
+                                reason -> {
+                                    throw new AssertionError(reason);
+                                }),
+                        () -> nowNs);
         clientInbound =
                 new InboundPipeline(
                         client,

@@ -14,7 +14,10 @@ public record Ownership(
         sysctlKeys = Set.copyOf(sysctlKeys);
     }
 
-    /** The snapshot section holding the resolver configuration file, one item per file. */
+    /**
+     * The snapshot section holding the resolver configuration file, one item per file: its path, a
+     * space, and its bytes as ISO-8859-1 characters (so any file compares exactly).
+     */
     public static final String DNS_SECTION = "dns";
 
     /** Every resolver file Sluice writes carries this text (so recovery can tell it apart). */

@@ -19,6 +19,11 @@ import java.util.Map;
  * that vanished with its tun, a rule already deleted) counts as done, and a failure does not stop
  * the rest. When nothing of ours remains, journal and snapshot are removed; otherwise both stay for
  * another attempt.
+ *
+ * <p>A resolver file counts as ours when it carries {@link Ownership#DNS_MARK}, and also when it is
+ * what an interrupted in-place write of one of the journaled files left ({@link
+ * Operation.ReplaceFile#isInterruptedWrite}; such a piece may lack the mark): should its undo fail,
+ * the journal stays rather than the state being declared clean with a torn file in place.
  */
 public final class Recovery {
     private Recovery() {}
@@ -51,10 +56,11 @@ public final class Recovery {
         boolean foundJournal = Files.exists(journalFile);
         List<String> problems = new ArrayList<>();
         int undone = 0;
+        List<Operation> inverses = List.of();
         if (foundJournal) {
             JournalReader.Contents contents = JournalReader.read(journalFile);
             problems.addAll(contents.problems());
-            List<Operation> inverses = contents.inverses();
+            inverses = contents.inverses();
             for (int i = inverses.size() - 1; i >= 0; i--) {
                 Operation inverse = inverses.get(i);
                 try {
@@ -71,7 +77,12 @@ public final class Recovery {
         if (snapshot != null) {
             Ownership ownership =
                     Ownership.fromItems(snapshot.section(StateDirectory.OWNERSHIP_SECTION));
-            differences = compare(snapshot, reader.capture(ownership.sysctlKeys()), ownership);
+            differences =
+                    compare(
+                            snapshot,
+                            reader.capture(ownership.sysctlKeys()),
+                            ownership,
+                            journaledFiles(inverses));
         }
         Report report = new Report(foundJournal, undone, problems, differences);
         if (report.clean()) {
@@ -84,8 +95,27 @@ public final class Recovery {
         return report;
     }
 
-    /** Item-by-item differences of every section but the ownership record (multisets). */
-    static List<Difference> compare(SystemSnapshot before, SystemSnapshot now, Ownership owner) {
+    private static List<Operation.ReplaceFile> journaledFiles(List<Operation> inverses) {
+        List<Operation.ReplaceFile> files = new ArrayList<>();
+        for (Operation inverse : inverses) {
+            if (inverse instanceof Operation.ReplaceFile file) {
+                files.add(file);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Item-by-item differences of every section but the ownership record (multisets).
+     *
+     * @param files the journaled file writes: a resolver item present now that they could have left
+     *     is ours
+     */
+    static List<Difference> compare(
+            SystemSnapshot before,
+            SystemSnapshot now,
+            Ownership owner,
+            List<Operation.ReplaceFile> files) {
         List<Difference> differences = new ArrayList<>();
         java.util.Set<String> names = new java.util.LinkedHashSet<>(before.sections().keySet());
         names.addAll(now.sections().keySet());
@@ -103,11 +133,33 @@ public final class Recovery {
             for (String item : new java.util.LinkedHashSet<>(ordered)) {
                 int count = counts.get(item);
                 for (int i = 0; i < Math.abs(count); i++) {
-                    differences.add(
-                            new Difference(section, item, count > 0, owner.owns(section, item)));
+                    boolean ours =
+                            owner.owns(section, item)
+                                    || (count < 0 && leftByWrite(section, item, files));
+                    differences.add(new Difference(section, item, count > 0, ours));
                 }
             }
         }
         return differences;
+    }
+
+    /** Whether resolver item {@code item} ("path bytes") is what one of {@code files} can leave. */
+    private static boolean leftByWrite(
+            String section, String item, List<Operation.ReplaceFile> files) {
+        if (!section.equals(Ownership.DNS_SECTION)) {
+            return false;
+        }
+        for (Operation.ReplaceFile file : files) {
+            String prefix = file.path() + " ";
+            if (item.startsWith(prefix)) {
+                byte[] bytes =
+                        item.substring(prefix.length())
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (file.isInterruptedWrite(bytes)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -95,7 +95,9 @@ public sealed interface Operation {
     /**
      * Replaces the contents of a file in place (no rename: {@code /etc/resolv.conf} may be a bind
      * mount, as in containers and {@code ip netns exec}), but only while it still holds {@code
-     * expected}: a file another program rewrote since is left alone, and the backend says so.
+     * expected}, or what an interrupted in-place write between {@code expected} and {@code content}
+     * left ({@link #isInterruptedWrite}): a file another program rewrote since is left alone, and
+     * the backend says so.
      *
      * @param path the file
      * @param content the bytes to write
@@ -120,6 +122,41 @@ public sealed interface Operation {
         @Override
         public Operation inverse() {
             return new ReplaceFile(path, expected, content);
+        }
+
+        /**
+         * Whether {@code current} is what writing {@code content} over {@code expected}, or {@code
+         * expected} over {@code content}, in place, can leave when the writer dies part-way, once
+         * or again while repairing: its length lies between the two lengths, and each of its bytes
+         * equals the byte at the same position in one of the two files.
+         *
+         * <p>Why that shape: the writer overwrites from offset 0 without truncating first, then
+         * truncates to the new length. Stopped after any number of bytes, the file holds a prefix
+         * of the new bytes followed by the rest of the old ones, as long as the longer of the two
+         * (or, while a longer file grows, anything between). A write over such a mixture mixes
+         * again, position by position, and never leaves the two lengths' range; that also covers
+         * blocks reaching the disk out of order in a power loss. A strict prefix of either file
+         * (the truncate-first writer's crash window) cannot occur.
+         *
+         * <p>The two files themselves also match; callers test for them first. Another program's
+         * rewrite matches only if each of its bytes agrees with one of the two files at the same
+         * position, which a real edit practically never does: Sluice's file starts with a comment
+         * of its own, where the original has something else.
+         */
+        public boolean isInterruptedWrite(byte[] current) {
+            int shorter = Math.min(content.length, expected.length);
+            int longer = Math.max(content.length, expected.length);
+            if (current.length < shorter || current.length > longer) {
+                return false;
+            }
+            for (int i = 0; i < current.length; i++) {
+                boolean fromContent = i < content.length && current[i] == content[i];
+                boolean fromExpected = i < expected.length && current[i] == expected[i];
+                if (!fromContent && !fromExpected) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

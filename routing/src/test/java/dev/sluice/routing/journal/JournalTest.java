@@ -8,6 +8,7 @@ import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.manager.DesiredState;
 import dev.sluice.routing.manager.FirewallTable;
 import dev.sluice.routing.manager.Operation;
+import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteEntry;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
@@ -16,6 +17,7 @@ import dev.sluice.routing.manager.RuleEntry;
 import dev.sluice.routing.manager.SysctlEntry;
 import dev.sluice.routing.manager.TranscriptBackend;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -215,6 +217,58 @@ class JournalTest {
                                 + Ownership.DNS_MARK);
         assertThat(report.clean()).isFalse();
         assertThat(directory.resolve("snapshot")).as("kept for another attempt").exists();
+    }
+
+    @Test
+    void shouldKeepTheJournalWhenATornResolverFileCannotBeRestored() throws Exception {
+        Ownership ownership = new Ownership(83, "sluice0", 51820, "inet sluice", Set.of());
+        String original = "nameserver 192.0.2.53\nsearch example.net\n";
+        String ours = "# " + Ownership.DNS_MARK + "\nnameserver 10.66.0.2\n";
+        Journal journal =
+                StateDirectory.begin(directory, ownership, sysctls -> resolvConf(original));
+        journal.beforeApply(
+                new Operation.ReplaceFile(
+                        "/etc/resolv.conf",
+                        ours.getBytes(StandardCharsets.ISO_8859_1),
+                        original.getBytes(StandardCharsets.ISO_8859_1)));
+        journal.close();
+        // The process died 1 byte into the write: "#" over "n", the mark not yet there.
+        String torn = "#" + original.substring(1);
+        RouteBackend readOnly =
+                new RouteBackend() {
+                    @Override
+                    public void apply(Operation operation) throws RouteException {
+                        throw new RouteException(
+                                "cannot write /etc/resolv.conf: Read-only file system");
+                    }
+
+                    @Override
+                    public String readSysctl(String key) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+
+        Recovery.Report report = Recovery.recover(directory, readOnly, sysctls -> resolvConf(torn));
+        assertThat(report.problems()).singleElement().asString().contains("Read-only file system");
+        assertThat(report.differences())
+                .extracting(Difference::toString)
+                .contains(
+                        "ours: added to dns: /etc/resolv.conf #ameserver 192.0.2.53 search"
+                                + " example.net");
+        assertThat(report.clean()).as("a torn file of ours is not a clean state").isFalse();
+        assertThat(directory.resolve("journal")).as("kept for another attempt").exists();
+
+        Recovery.Report otherProgram =
+                Recovery.recover(
+                        directory, readOnly, sysctls -> resolvConf("nameserver 192.0.2.99\n"));
+        assertThat(otherProgram.clean())
+                .as("a file another program wrote is someone else's, as before")
+                .isTrue();
+    }
+
+    private static SystemSnapshot resolvConf(String content) {
+        return new SystemSnapshot(
+                java.util.Map.of(Ownership.DNS_SECTION, List.of("/etc/resolv.conf " + content)));
     }
 
     private static SystemSnapshot live() {

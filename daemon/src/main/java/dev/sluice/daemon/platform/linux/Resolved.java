@@ -16,6 +16,9 @@ import java.util.List;
 public final class Resolved {
     private static final Path STUB_DIRECTORY = Path.of("/run/systemd/resolve");
 
+    /** resolvectl talks to a local daemon over D-Bus: seconds at most, unless resolved hangs. */
+    static final long TIMEOUT_MS = 10_000;
+
     private Resolved() {}
 
     /**
@@ -105,6 +108,6 @@ public final class Resolved {
     }
 
     private static String run(List<String> command) throws IOException {
-        return Nft.run(command, null, String.join(" ", command));
+        return ExternalCommand.check(command, null, TIMEOUT_MS, String.join(" ", command));
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.daemon.platform.linux.lab;
 
+import dev.sluice.daemon.platform.linux.ExternalCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +28,9 @@ public final class LabTopology implements AutoCloseable {
     public static final String SERVER_TUNNEL = "10.66.0.1";
     public static final String SERVER_TUNNEL6 = "fd66::1";
     public static final int PEER_PORT = 51820;
+
+    /** One lab command (ip, sysctl, wg) may take this long before it is killed. */
+    private static final long COMMAND_TIMEOUT_MS = 60_000;
 
     private final String prefix;
     private final List<String> created = new ArrayList<>();
@@ -281,26 +284,14 @@ public final class LabTopology implements AutoCloseable {
     }
 
     static String run(List<String> command, boolean check) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
-        }
-        if (check && process.exitValue() != 0) {
+        String commandLine = String.join(" ", command);
+        ExternalCommand.Result result =
+                ExternalCommand.run(command, null, COMMAND_TIMEOUT_MS, commandLine);
+        if (check && result.exitCode() != 0) {
             throw new IOException(
-                    String.join(" ", command)
-                            + " exited "
-                            + process.exitValue()
-                            + ": "
-                            + output.strip());
+                    commandLine + " exited " + result.exitCode() + ": " + result.output().strip());
         }
-        return output;
+        return result.output();
     }
 
     /** Stops a process gracefully (SIGTERM, then SIGKILL after 10 s) with its children. */
