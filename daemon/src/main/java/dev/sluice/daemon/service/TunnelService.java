@@ -305,6 +305,7 @@ public final class TunnelService implements AutoCloseable {
             cancelWatch();
             closeConnection();
             move(ServiceState.ERROR, failure);
+            keepBlocking("not connected: " + failure);
         }
     }
 
