@@ -135,11 +135,7 @@ class UntrustedDnsIT {
             List<String> clear =
                     router.packets(
                             lab.router(),
-                            "icmp and (host "
-                                    + DnsLab.CORP_APP
-                                    + " or host "
-                                    + CORP_PUBLIC
-                                    + ")");
+                            "icmp and (host " + DnsLab.CORP_APP + " or host " + CORP_PUBLIC + ")");
             assertThat(clear).as("corporate traffic in clear on the network").isEmpty();
             assertThat(router.packets(lab.router(), "icmp and host 198.19.5.5"))
                     .as("the bypass answer's address is reached directly")

@@ -125,7 +125,7 @@ class CrashRecoveryIT {
                     assertThat(exit).as(point + ":\n" + sluice.log()).isEqualTo(137);
                     assertThat(sluice.log()).contains("fault injection: halting");
                     assertThat(state.resolve("journal")).as(point).exists();
-                    if (!point.startsWith("before:")) {
+                    if (!point.startsWith("before:") && !diedWithTheTun(state)) {
                         assertThat(NetworkState.capture(lab, lab.client()))
                                 .as("the change of step " + step + " is in place")
                                 .isNotEqualTo(before);
@@ -138,6 +138,18 @@ class CrashRecoveryIT {
                         .isLessThan(40);
             }
         }
+    }
+
+    /**
+     * Whether the last journaled change was a setting of the tun itself (its forwarding, its
+     * accept_local): those go with the tun when the process dies, so nothing is left to see.
+     */
+    private static boolean diedWithTheTun(Path state) throws IOException {
+        List<String> lines =
+                Files.readAllLines(state.resolve("journal")).stream()
+                        .filter(line -> !line.isBlank())
+                        .toList();
+        return !lines.isEmpty() && lines.get(lines.size() - 1).contains(".conf.sluice0.");
     }
 
     /** Exit code after a halt, or {@link Integer#MIN_VALUE} when Sluice connected instead. */
