@@ -84,14 +84,23 @@ class DebPackageIT {
         assertThat(inRoot("getent group sluice").exitCode()).isZero();
         assertThat(
                         inRoot(
-                                        "stat -c '%a %U:%G %n' /etc/sluice /var/lib/sluice /etc/sluice/sluice.conf.example /lib/systemd/system/sluice.service /usr/share/man/man1/sluice.1.gz /usr/share/bash-completion/completions/sluice")
+                                        "stat -c '%a %U:%G %n' /etc/sluice /var/lib/sluice /etc/sluice/sluice.conf.example /lib/systemd/system/sluice.service /lib/systemd/system/sluice-killswitch.service /usr/share/man/man1/sluice.1.gz /usr/share/bash-completion/completions/sluice")
                                 .output())
                 .contains("750 root:sluice /etc/sluice")
                 .contains("700 root:root /var/lib/sluice")
                 .contains("640 root:sluice /etc/sluice/sluice.conf.example")
                 .contains("644 root:root /lib/systemd/system/sluice.service")
+                .contains("644 root:root /lib/systemd/system/sluice-killswitch.service")
                 .contains("644 root:root /usr/share/man/man1/sluice.1.gz")
                 .contains("644 root:root /usr/share/bash-completion/completions/sluice");
+        assertThat(
+                        inRoot(
+                                        "readlink /etc/systemd/system/sysinit.target.wants/sluice-killswitch.service")
+                                .output()
+                                .strip())
+                .as(
+                        "the early-boot kill switch is enabled (it does nothing unless KillSwitch = always)")
+                .isEqualTo("/lib/systemd/system/sluice-killswitch.service");
         assertThat(inRoot("readlink /usr/bin/sluice").output().strip())
                 .isEqualTo("/usr/lib/sluice/bin/sluice");
         assertThat(inRoot("zcat /usr/share/man/man1/sluice.1.gz").output())
@@ -125,6 +134,8 @@ class DebPackageIT {
                     "etc/sluice",
                     "var/lib/sluice",
                     "lib/systemd/system/sluice.service",
+                    "lib/systemd/system/sluice-killswitch.service",
+                    "etc/systemd/system/sysinit.target.wants/sluice-killswitch.service",
                     "usr/share/man/man1/sluice.1.gz"
                 }) {
             assertThat(root.resolve(gone)).as("left after purge").doesNotExist();

@@ -59,6 +59,37 @@ class ServiceFilesIT {
     }
 
     @Test
+    void theEarlyBootKillSwitchUnitShouldVerifyAndComeBeforeTheNetwork() throws Exception {
+        Privileged.requireTool("systemd-analyze", "verifies the unit");
+        Path launcher =
+                Path.of(
+                                System.getProperty(
+                                        "sluice.distribution", "../packaging/target/sluice"),
+                                "bin",
+                                "sluice")
+                        .toAbsolutePath();
+        String unit =
+                Files.readString(SOURCES.resolve("systemd/sluice-killswitch.service"))
+                        .replace("/usr/bin/sluice", launcher.toString());
+        Path unitFile = Files.writeString(directory.resolve("sluice-killswitch.service"), unit);
+        Path man = Files.createDirectories(directory.resolve("man/man1"));
+        Files.copy(
+                launcher.getParent().getParent().resolveSibling("sluice.1.gz"),
+                man.resolve("sluice.1.gz"));
+        HostCommand verify =
+                HostCommand.run(
+                        Map.of("MANPATH", directory.resolve("man").toString()),
+                        List.of("systemd-analyze", "verify", unitFile.toString()));
+        assertThat(verify.exitCode()).as(verify.output()).isZero();
+        assertThat(verify.output()).as("warnings from systemd-analyze verify").isBlank();
+        assertThat(unit)
+                .contains(
+                        "Before=network-pre.target",
+                        "DefaultDependencies=no",
+                        "ExecStart=" + launcher + " killswitch --boot");
+    }
+
+    @Test
     void theLaunchdPlistAndTheMdmProfileShouldBeValidAndTheProfileShouldBindAsManagedKeys()
             throws Exception {
         Privileged.requireTool("plistutil", "validates property lists");
