@@ -71,7 +71,9 @@ class ReplayIT {
                                                                 "net.ipv6.conf.default.disable_ipv6",
                                                                         "0",
                                                                 "net.ipv4.ip_forward", "1",
-                                                                "net.ipv6.conf.all.forwarding", "1",
+                                                                // The tun inherits these.
+                                                                "net.ipv6.conf.default.force_forwarding",
+                                                                        "1",
                                                                 "net.ipv4.conf.all.src_valid_mark",
                                                                         "1",
                                                                 "net.ipv4.conf.default.accept_local",

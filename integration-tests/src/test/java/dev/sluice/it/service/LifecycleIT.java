@@ -239,6 +239,11 @@ class LifecycleIT {
                         out.write(bytes);
                         out.write(i % 2 == 0 ? "\n".getBytes(StandardCharsets.UTF_8) : new byte[0]);
                         out.flush();
+                        // As a client does: done sending, read the answer to the end. (The
+                        // daemon serves 32 connections at once; a client that leaves before
+                        // the daemon is done with it would not wait for its answer either.)
+                        channel.shutdownOutput();
+                        Channels.newInputStream(channel).readAllBytes();
                     } catch (java.io.IOException reset) {
                         // A hang-up on an oversized line is an answer too.
                     }
