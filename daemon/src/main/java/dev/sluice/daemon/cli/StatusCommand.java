@@ -67,6 +67,13 @@ final class StatusCommand implements Callable<Integer> {
                             + ")"
                             + (refused > 0 ? ", " + refused + " packets refused" : ""));
         }
+        for (JsonNode managed : status.path("managedKeys")) {
+            out.println(
+                    "managed:    "
+                            + managed.path("key").asText()
+                            + " from "
+                            + managed.path("source").asText());
+        }
         if (!status.hasNonNull("interfaceName")) {
             return;
         }
