@@ -35,11 +35,15 @@ import java.util.Set;
  */
 final class ConfigBinder {
     private final IniDocument document;
-    private final Set<String> managedFiles;
+    private final Map<String, String> managedFiles;
     private final Problems problems;
-    private final Set<String> managedKeys = new HashSet<>();
+    private final Map<String, String> managedSources = new HashMap<>();
 
-    ConfigBinder(IniDocument document, Set<String> managedFiles, Problems problems) {
+    /**
+     * @param managedFiles the names of the managed overlay documents applied to {@code document},
+     *     each with the source it reads ({@link dev.sluice.config.managed.ManagedSources#describe})
+     */
+    ConfigBinder(IniDocument document, Map<String, String> managedFiles, Problems problems) {
         this.document = document;
         this.managedFiles = managedFiles;
         this.problems = problems;
@@ -141,7 +145,7 @@ final class ConfigBinder {
             return null;
         }
         return new SluiceConfig(
-                Path.of(document.file()), interfaceConfig, peers, splitConfig, managedKeys);
+                Path.of(document.file()), interfaceConfig, peers, splitConfig, managedSources);
     }
 
     /** Unknown keys and repeated scalars; false when the section is unusable. */
@@ -186,11 +190,12 @@ final class ConfigBinder {
 
     private void recordManaged(String label, IniSection section) {
         for (IniEntry entry : section.entries()) {
-            if (managedFiles.contains(entry.file())) {
+            String source = managedFiles.get(entry.file());
+            if (source != null) {
                 KeyCatalog.Key key =
                         KeyCatalog.key(
                                 label.startsWith("Peer") ? KeyCatalog.PEER : label, entry.key());
-                managedKeys.add(label + "." + (key == null ? entry.key() : key.name()));
+                managedSources.put(label + "." + (key == null ? entry.key() : key.name()), source);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.sluice.config.ini.IniDocument;
 import dev.sluice.config.ini.IniParser;
 import dev.sluice.config.ini.IniSyntaxError;
 import dev.sluice.config.managed.ManagedOverlay;
+import dev.sluice.config.managed.ManagedSources;
 import dev.sluice.config.managed.PlistReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -13,9 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Reads a configuration: the user's file, then the managed overlays over it key by key, then
@@ -62,14 +63,14 @@ public final class ConfigLoader {
         if (document == null) {
             return new Result(null, problems.list());
         }
-        Set<String> managedFiles = new HashSet<>();
+        Map<String, String> managedFiles = new HashMap<>();
         for (Path overlayFile : managed) {
             IniDocument overlay =
                     overlayFile.toString().endsWith(".plist")
                             ? readPlist(overlayFile, problems)
                             : readIni(overlayFile, problems);
             if (overlay != null) {
-                managedFiles.add(overlay.file());
+                managedFiles.put(overlay.file(), ManagedSources.describe(overlayFile));
                 ManagedOverlay.apply(document, overlay);
             }
         }
@@ -83,7 +84,7 @@ public final class ConfigLoader {
         List<IniSyntaxError> errors = new ArrayList<>();
         IniDocument document = IniParser.parse(name, text, errors);
         errors.forEach(e -> problems.error(name, e.line(), e.message()));
-        SluiceConfig config = new ConfigBinder(document, Set.of(), problems).bind();
+        SluiceConfig config = new ConfigBinder(document, Map.of(), problems).bind();
         return new Result(config, problems.list());
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.routing.policy.SplitPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,18 +16,25 @@ import java.util.Set;
  * @param iface {@code [Interface]}
  * @param peers every {@code [Peer]}, in file order (the index is the peer index in routes)
  * @param split {@code [Split]}
- * @param managedKeys keys set by a managed (MDM) source, as {@code Section.Key} or {@code
- *     Peer(<public key>).Key}; they cannot be overridden by reload or the CLI
+ * @param managedSources the keys set by a managed (MDM) source, as {@code Section.Key} or {@code
+ *     Peer(<public key>).Key}, each with the source that set it ({@link
+ *     dev.sluice.config.managed.ManagedSources#describe}); they cannot be overridden by reload or
+ *     the CLI
  */
 public record SluiceConfig(
         Path source,
         InterfaceConfig iface,
         List<PeerConfig> peers,
         SplitConfig split,
-        Set<String> managedKeys) {
+        Map<String, String> managedSources) {
     public SluiceConfig {
         peers = List.copyOf(peers);
-        managedKeys = Set.copyOf(managedKeys);
+        managedSources = Map.copyOf(managedSources);
+    }
+
+    /** The keys a managed source set (the keys of {@link #managedSources()}). */
+    public Set<String> managedKeys() {
+        return managedSources.keySet();
     }
 
     /**

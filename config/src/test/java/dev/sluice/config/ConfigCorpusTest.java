@@ -219,6 +219,31 @@ class ConfigCorpusTest {
     }
 
     @Test
+    void shouldRecordTheSourceOfEachManagedKeyWhenOverlaysAreApplied() throws Exception {
+        Path user = secured("configs/valid/wg-quick-wild.conf");
+        Path dns = resource("managed/10-dns.conf");
+        Path peer = resource("managed/20-peer.conf");
+        SluiceConfig config =
+                ConfigLoader.load(user, List.of(dns, peer, resource("managed/dev.sluice.plist")))
+                        .config();
+        assertThat(config.managedSources())
+                .containsEntry("Interface.DNS", dns.toString())
+                .containsEntry("Split.Mode", dns.toString())
+                .containsEntry("Peer(" + PEER + ").Endpoint", peer.toString())
+                // The property list is named by its managed-preferences domain.
+                .containsEntry("Interface.MTU", "managed preferences dev.sluice")
+                .containsEntry("Split.Bypass", "managed preferences dev.sluice")
+                .containsEntry(
+                        "Peer(" + PEER_TWO + ").AllowedIPs", "managed preferences dev.sluice")
+                .doesNotContainKey("Interface.Address");
+        // When two sources set a key, the later one wins and is the one named.
+        Path later = Files.writeString(dir.resolve("30-mode.conf"), "[Split]\nMode = include\n");
+        assertThat(ConfigLoader.load(user, List.of(dns, later)).config().managedSources())
+                .containsEntry("Split.Mode", later.toString())
+                .containsEntry("Interface.DNS", dns.toString());
+    }
+
+    @Test
     void plistProblemsShouldNameTheFileAndLine() {
         ConfigLoader.Result result =
                 ConfigLoader.load(

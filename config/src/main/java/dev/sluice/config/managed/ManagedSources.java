@@ -36,6 +36,20 @@ public final class ManagedSources {
         return files;
     }
 
+    /**
+     * How {@code status} names a managed source: a {@code .conf} overlay by its path; a property
+     * list by the managed-preferences domain it holds, which is its file name without {@code
+     * .plist} ({@code managed preferences dev.sluice}), since macOS administrators set domains, not
+     * files.
+     */
+    public static String describe(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (name.endsWith(".plist")) {
+            return "managed preferences " + name.substring(0, name.length() - ".plist".length());
+        }
+        return file.toString();
+    }
+
     /** The platform defaults: the Linux directory, and the macOS plist on macOS. */
     public static List<Path> platformDefaults() throws IOException {
         boolean darwin = System.getProperty("os.name", "").toLowerCase().contains("mac");

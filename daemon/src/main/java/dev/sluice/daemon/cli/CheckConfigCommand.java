@@ -15,8 +15,11 @@ import picocli.CommandLine.Spec;
         name = "check-config",
         mixinStandardHelpOptions = true,
         description = {
-            "Validate a configuration: print 'file:line: message' for each problem on stderr.",
-            "Exit 0 when it is valid (warnings allowed), 2 when it is not."
+            "Check a configuration file and report every problem in it.",
+            "",
+            "The managed overlays are applied and checked too. Each problem is printed on"
+                    + " stderr as 'file:line: message'. Exit 0 when the configuration is valid"
+                    + " (warnings allowed), 2 when it is not."
         })
 final class CheckConfigCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -36,14 +36,17 @@ import picocli.CommandLine.Spec;
         name = "classify",
         mixinStandardHelpOptions = true,
         description = {
-            "Read IP addresses from stdin, one per line, and print for each:",
-            "  <address> <tunnel|bypass|drop> <matched-prefix or -> <peer public key or ->",
-            "The matched prefix is the one that decided ('-' when the mode's default did).",
-            "With --config the answer comes from the file alone (no attached networks, only",
-            "literal endpoints); otherwise from the running daemon's live table, where an",
-            "address learned from a DNS answer also shows the name, its TunnelDomains or",
-            "BypassDomains pattern and the seconds it has left: (<name> under <domain>,",
-            "expires in <n> s)."
+            "Show how the split policy treats each address read from stdin.",
+            "",
+            "Addresses are read one per line; for each, one line is printed:",
+            "  <address> <tunnel|bypass|drop> <matched prefix or -> <peer public key or ->",
+            "",
+            "The matched prefix is the one that decided, '-' when the mode's default did."
+                    + " With --config the answer comes from the file alone (no attached networks,"
+                    + " only literal endpoints); otherwise from the running daemon's live table,"
+                    + " where an address learned from a DNS answer also shows the name, its"
+                    + " TunnelDomains or BypassDomains pattern and the seconds it has left: (<name>"
+                    + " under <domain>, expires in <n> s)."
         })
 final class ClassifyCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
         name = "completion",
         mixinStandardHelpOptions = true,
         description = {
-            "Print the bash completion script for sluice (the .deb installs it). Try:",
+            "Print the bash completion script for sluice.",
+            "",
+            "The .deb installs it; to use it in the current shell:",
             "  source <(sluice completion)"
         })
 final class CompletionCommand implements Callable<Integer> {

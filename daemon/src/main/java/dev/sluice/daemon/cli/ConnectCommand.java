@@ -14,8 +14,11 @@ import picocli.CommandLine.Spec;
         name = "connect",
         mixinStandardHelpOptions = true,
         description = {
-            "Tell the running daemon to bring the tunnel up (idempotent). With --wait, return",
-            "when it is connected (exit 0) or in the error state (exit 1), or after SECONDS."
+            "Tell the running daemon to bring the tunnel up.",
+            "",
+            "Nothing changes when the tunnel is up or coming up already. With --wait, the"
+                    + " command returns when the tunnel is connected (exit 0) or in the error state"
+                    + " (exit 1), or after SECONDS."
         })
 final class ConnectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

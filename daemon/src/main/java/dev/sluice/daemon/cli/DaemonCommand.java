@@ -14,10 +14,13 @@ import picocli.CommandLine.Spec;
         name = "daemon",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the service in the foreground: control socket for 'sluice connect', 'status' and",
-            "the others, the WireGuard API for 'wg show', metrics. Recovers a journal left by a",
-            "crash first; connects at start when the configuration says AutoConnect = true;",
-            "SIGTERM or SIGINT undoes every change and exits."
+            "Run the service in the foreground, under systemd or launchd.",
+            "",
+            "The service answers on the control socket that 'sluice connect', 'status' and"
+                    + " the other commands use, on the WireGuard API that 'wg show' and 'wg set' use,"
+                    + " and with metrics. It first undoes what a run that did not finish left behind,"
+                    + " connects at start when the configuration says AutoConnect = true, and on"
+                    + " SIGTERM or SIGINT undoes every change and exits."
         })
 final class DaemonCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -26,7 +29,7 @@ final class DaemonCommand implements Callable<Integer> {
             names = "--config",
             paramLabel = "FILE",
             defaultValue = "/etc/sluice/sluice.conf",
-            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+            description = "Configuration (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Mixin StateDirectoryOption stateDirectory = new StateDirectoryOption();

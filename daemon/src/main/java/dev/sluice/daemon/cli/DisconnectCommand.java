@@ -12,8 +12,10 @@ import picocli.CommandLine.Spec;
         name = "disconnect",
         mixinStandardHelpOptions = true,
         description = {
-            "Tell the running daemon to tear the tunnel down and undo every change; works from",
-            "every state and returns when done."
+            "Tell the running daemon to take the tunnel down.",
+            "",
+            "Every change is undone; this works from every state (connecting, connected,"
+                    + " error) and returns when done."
         })
 final class DisconnectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
         name = "genkey",
         mixinStandardHelpOptions = true,
         description = {
-            "Print a new random private key (base64), as 'wg genkey'. Keep it mode 0600:",
+            "Print a new random private key, as 'wg genkey' does.",
+            "",
+            "Keep the key where only its owner can read it:",
             "  umask 077; sluice genkey > private.key"
         })
 final class GenkeyCommand implements Callable<Integer> {

@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
         name = "killswitch",
         mixinStandardHelpOptions = true,
         description = {
-            "Put the kill switch of a configuration with KillSwitch = always in place without a"
-                    + " daemon; sluice-killswitch.service runs it at boot, before the network"
+            "Block traffic from boot, as KillSwitch = always asks.",
+            "",
+            "Puts the kill switch of a configuration with KillSwitch = always in place without"
+                    + " a daemon; sluice-killswitch.service runs it at boot, before the network"
                     + " comes up. With other modes it changes nothing."
         })
 final class KillSwitchCommand implements Callable<Integer> {
@@ -35,7 +37,7 @@ final class KillSwitchCommand implements Callable<Integer> {
             names = "--config",
             paramLabel = "FILE",
             defaultValue = "/etc/sluice/sluice.conf",
-            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+            description = "Configuration (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Option(

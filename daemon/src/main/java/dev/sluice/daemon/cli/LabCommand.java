@@ -19,13 +19,19 @@ import picocli.CommandLine.Spec;
         name = "lab",
         mixinStandardHelpOptions = true,
         description = {
-            "(root, Linux) Build the namespace topology of DESIGN.md (client, router, server, corp,",
-            "internet), start a WireGuard peer and Sluice with an 850-prefix split list, send",
-            "traffic to a corporate and an internet host over IPv4 and IPv6, and show where each",
-            "flow went (as the far side saw it) and at what rate; with dnsmasq installed, also",
-            "resolve a corporate and an internet name and show which resolver saw each query",
-            "from where (split DNS). Everything is torn down afterwards unless --keep. Exit 0",
-            "when every flow and name went where the policy says."
+            "Build a lab of network namespaces and show the split at work.",
+            "",
+            "Needs root, on Linux. The lab is five network namespaces on this host: a"
+                    + " client running Sluice, a router, a WireGuard server (wireguard-go or a second"
+                    + " Sluice), a corporate network behind the server and a host on the internet"
+                    + " side. Sluice gets an 850-prefix split list; the lab sends traffic to a"
+                    + " corporate and an internet host over IPv4 and IPv6 and shows where each flow"
+                    + " arrived from, as the far side saw it, and at what rate. With dnsmasq"
+                    + " installed it also resolves a corporate and an internet name and shows which"
+                    + " resolver saw each query, and from where (split DNS).",
+            "",
+            "Everything is torn down afterwards unless --keep. Exit 0 when every flow and"
+                    + " name went where the policy says."
         })
 final class LabCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -21,6 +21,23 @@ public final class Main {
         // command exits 1 (ExitCodes.USAGE and ExitCodes.FAILURE).
         CommandLine commandLine = new CommandLine(new SluiceCommand());
         commandLine.setExecutionExceptionHandler(new OneLineErrors());
+        layOutHelp(commandLine);
         return commandLine;
+    }
+
+    /**
+     * One layout for every command's help: the synopsis, a blank line, the description (its first
+     * line is the summary {@code sluice --help} lists; further paragraphs are separated by empty
+     * elements and wrapped by picocli), then the arguments and the options under headings.
+     */
+    private static void layOutHelp(CommandLine command) {
+        command.getCommandSpec()
+                .usageMessage()
+                .descriptionHeading("%n")
+                .parameterListHeading("%nArguments:%n")
+                .optionListHeading("%nOptions:%n");
+        for (CommandLine sub : command.getSubcommands().values()) {
+            layOutHelp(sub);
+        }
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         name = "manpage",
         hidden = true,
         mixinStandardHelpOptions = true,
-        description = "Print the sluice(1) manual page (roff).")
+        description = "Print the sluice(1) manual page in roff.")
 final class ManPageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -38,9 +38,7 @@ final class ManPageCommand implements Callable<Integer> {
         out.println(".B sluice");
         out.println("\\fICOMMAND\\fR [\\fIOPTIONS\\fR]");
         out.println(".SH DESCRIPTION");
-        for (String line : root.usageMessage().description()) {
-            out.println(escape(line));
-        }
+        out.println(escape(root.usageMessage().description()[0]));
         out.println(".SH COMMANDS");
         for (CommandLine sub : root.subcommands().values()) {
             CommandSpec command = sub.getCommandSpec();
@@ -48,9 +46,7 @@ final class ManPageCommand implements Callable<Integer> {
                 continue;
             }
             out.println(".SS " + escape("sluice " + command.name()));
-            for (String line : command.usageMessage().description()) {
-                out.println(escape(line.strip()));
-            }
+            paragraphs(out, command.usageMessage().description());
             for (OptionSpec option : command.options()) {
                 if (option.hidden()
                         || option.longestName().equals("--help")
@@ -81,8 +77,39 @@ final class ManPageCommand implements Callable<Integer> {
                 "/etc/sluice/sluice.conf, /etc/sluice/managed.d/*.conf, /var/lib/sluice (journal and snapshot), /run/sluice/sluice.sock (control socket), /var/run/wireguard/<interface>.sock (WireGuard API).");
         out.println(".SH SEE ALSO");
         out.println("wg(8), ip(8), nft(8)");
+        out.println(".PP");
+        out.println(
+                escape(
+                        "/usr/share/doc/sluice/configuration.md: every configuration key, the"
+                                + " split policy, split DNS and managed configuration."));
+        out.println(".br");
+        out.println(
+                escape(
+                        "/usr/share/doc/sluice/operations.md: running Sluice as a service, what"
+                                + " it changes and how it is put back, the control socket and the"
+                                + " metrics."));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * A command's description as roff: an empty element starts a new paragraph; an indented one is
+     * an example, kept on its own line.
+     */
+    private static void paragraphs(PrintWriter out, String[] description) {
+        for (String line : description) {
+            if (line.isBlank()) {
+                out.println(".PP");
+            } else if (line.startsWith(" ")) {
+                out.println(".RS 4");
+                out.println(".nf");
+                out.println(escape(line.strip()));
+                out.println(".fi");
+                out.println(".RE");
+            } else {
+                out.println(escape(line));
+            }
+        }
     }
 
     private static String label(OptionSpec option) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "metrics",
         mixinStandardHelpOptions = true,
-        description = "Print the daemon's metrics in the Prometheus text exposition format.")
+        description = "Print the daemon's metrics in the Prometheus text format.")
 final class MetricsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

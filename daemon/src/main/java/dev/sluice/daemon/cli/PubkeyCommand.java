@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
         name = "pubkey",
         mixinStandardHelpOptions = true,
         description = {
-            "Read a private key (base64) from stdin and print its public key, as 'wg pubkey':",
+            "Print the public key of a private key read from stdin.",
+            "",
+            "The key is base64, as for 'wg pubkey':",
             "  sluice pubkey < private.key"
         })
 final class PubkeyCommand implements Callable<Integer> {

@@ -15,12 +15,14 @@ import picocli.CommandLine.Spec;
         name = "recover",
         mixinStandardHelpOptions = true,
         description = {
-            "Undo every change journaled by a Sluice that did not exit cleanly (killed, crashed,",
-            "power lost), then compare the routes, rules, firewall and sysctls with the snapshot",
-            "taken before it connected. Each difference is reported as ours (a Sluice entry left",
-            "behind) or someone else's (changed by another program; left alone).",
-            "A kill-switch block stays in place (blocking) unless --unblock is given.",
-            "Exit 0 when nothing of Sluice's is left but a kept block, 1 otherwise."
+            "Undo the changes a Sluice that did not exit cleanly left behind.",
+            "",
+            "Every change journaled by a Sluice that was killed, crashed or lost power is"
+                    + " undone; then the routes, rules, firewall and sysctls are compared with the"
+                    + " snapshot taken before it connected. Each difference is reported as ours (a"
+                    + " Sluice entry left behind) or someone else's (changed by another program; left"
+                    + " alone). A kill-switch block stays in place, blocking, unless --unblock is"
+                    + " given. Exit 0 when nothing of Sluice's is left but a kept block, 1 otherwise."
         })
 final class RecoverCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -12,9 +12,11 @@ import picocli.CommandLine.Spec;
         name = "reload",
         mixinStandardHelpOptions = true,
         description = {
-            "Tell the running daemon to re-read its configuration. Prefix lists and the split",
-            "policy change without dropping the tunnel; an invalid configuration is refused and",
-            "the running one stays."
+            "Tell the running daemon to re-read its configuration.",
+            "",
+            "Prefix lists and the split policy change without dropping the tunnel; a change"
+                    + " of the interface or the peers reconnects. An invalid configuration is"
+                    + " refused, and the running one stays."
         })
 final class ReloadCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -44,15 +44,17 @@ final class ServiceRunner {
             throws Exception {
         Logs.configure(verbose);
         PrintWriter err = spec.commandLine().getErr();
-        LOG.log(
-                Level.INFO,
-                "sluice "
-                        + BuildInfo.version()
-                        + " starting: config "
-                        + config.toAbsolutePath()
-                        + ", pid "
-                        + java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
         ConfigLoader.Result loaded = ConfigLoader.load(config, managed);
+        if (loaded.ok()) { // a configuration error is the only thing said: nothing starts
+            LOG.log(
+                    Level.INFO,
+                    "sluice "
+                            + BuildInfo.version()
+                            + " starting: config "
+                            + config.toAbsolutePath()
+                            + ", pid "
+                            + java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
+        }
         for (Problem problem : loaded.problems()) {
             err.println(problem);
         }

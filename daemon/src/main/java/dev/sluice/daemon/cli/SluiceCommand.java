@@ -13,7 +13,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Split-tunnel VPN daemon speaking WireGuard: each packet is tunnelled, bypassed"
                     + " (reinjected into the host stack) or dropped by a compressed CIDR trie.",
-            ""
+            "",
+            "'sluice <command> --help' describes a command and 'man sluice' all of them;"
+                    + " /usr/share/doc/sluice describes the configuration and running Sluice as a"
+                    + " service."
         },
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",

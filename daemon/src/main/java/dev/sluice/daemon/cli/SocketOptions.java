@@ -14,6 +14,6 @@ final class SocketOptions {
     @Option(
             names = "--socket",
             paramLabel = "PATH",
-            description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
+            description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path path = DEFAULT;
 }

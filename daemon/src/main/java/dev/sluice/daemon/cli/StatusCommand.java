@@ -20,9 +20,15 @@ import picocli.CommandLine.Spec;
         name = "status",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the daemon's state, interface, mode and strategy, each peer (endpoint, latest",
-            "handshake, bytes), verdict counters, routes and drops by reason. --json prints the",
-            "same as one JSON object, for scripts."
+            "Show the daemon's state, peers, traffic and managed keys.",
+            "",
+            "The report holds the state, the interface, the split mode and routing"
+                    + " strategy, each peer (endpoint, latest handshake, bytes), the verdict counters,"
+                    + " the routes and the drops by reason. Keys set by a managed source (a file in"
+                    + " /etc/sluice/managed.d, or the managed preferences of domain dev.sluice on"
+                    + " macOS) are listed with that source: neither the configuration file, nor"
+                    + " reload, nor 'wg set' can change them. --json prints the same as one JSON"
+                    + " object, for scripts."
         })
 final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -66,6 +72,13 @@ final class StatusCommand implements Callable<Integer> {
                             + killswitch.path("reason").asText()
                             + ")"
                             + (refused > 0 ? ", " + refused + " packets refused" : ""));
+        }
+        for (JsonNode managed : status.path("managedKeys")) {
+            out.println(
+                    "managed:    "
+                            + managed.path("key").asText()
+                            + " from "
+                            + managed.path("source").asText());
         }
         if (!status.hasNonNull("interfaceName")) {
             return;

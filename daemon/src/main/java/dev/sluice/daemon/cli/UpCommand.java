@@ -14,9 +14,12 @@ import picocli.CommandLine.Spec;
         name = "up",
         mixinStandardHelpOptions = true,
         description = {
-            "Bring the tunnel up now and stay in the foreground; SIGINT or SIGTERM undoes every",
-            "change (routes, rules, firewall table, sysctls) and exits. A journal left by a run",
-            "that did not finish is recovered first."
+            "Connect now and stay in the foreground until interrupted.",
+            "",
+            "What 'sluice daemon' does, connecting at once: for tests, labs and trying"
+                    + " Sluice out. It first undoes what a run that did not finish left behind;"
+                    + " SIGINT or SIGTERM undoes every change (routes, rules, firewall table,"
+                    + " sysctls) and exits."
         })
 final class UpCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param overridingRoutes routes another program added to main that win over Sluice
  * @param dns split DNS, or null when the configuration asks for none
  * @param killswitch the kill switch: off, armed or blocking, and why
+ * @param managedKeys the keys a managed source sets, with that source (of the running
+ *     configuration; while disconnected, of the one the next connect would use)
  */
 public record StatusReport(
         String state,
@@ -31,4 +33,5 @@ public record StatusReport(
         Map<String, Long> drops,
         List<String> overridingRoutes,
         DnsStatus dns,
-        KillSwitchStatus killswitch) {}
+        KillSwitchStatus killswitch,
+        List<ManagedKey> managedKeys) {}

@@ -478,7 +478,8 @@ public final class TunnelService implements AutoCloseable {
                     Map.of(),
                     List.of(),
                     null,
-                    killSwitch.status());
+                    killSwitch.status(),
+                    ManagedKey.of(nextConfig()));
         }
         SluiceConfig config = current.config();
         long nowWallNs = System.currentTimeMillis() * 1_000_000L;
@@ -529,7 +530,21 @@ public final class TunnelService implements AutoCloseable {
                 drops,
                 current.overridingRoutes(),
                 current.dnsStatus(),
-                killSwitch.status());
+                killSwitch.status(),
+                ManagedKey.of(config));
+    }
+
+    /** The configuration the next connect would use, or null when it does not load. */
+    private SluiceConfig nextConfig() {
+        SluiceConfig override = runtimeOverride;
+        if (override != null) {
+            return override;
+        }
+        try {
+            return configs.load();
+        } catch (Exception e) {
+            return null; // the error state, or the next connect, says why
+        }
     }
 
     private static String endpointText(PeerRuntime peer) {

@@ -265,7 +265,11 @@ final class SetRequest {
             refuseManaged(current, "Peer(", "peers");
         }
         return new SluiceConfig(
-                current.source(), nextInterface, nextPeers, current.split(), current.managedKeys());
+                current.source(),
+                nextInterface,
+                nextPeers,
+                current.split(),
+                current.managedSources());
     }
 
     /**

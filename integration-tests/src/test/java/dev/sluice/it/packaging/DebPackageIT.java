@@ -84,7 +84,7 @@ class DebPackageIT {
         assertThat(inRoot("getent group sluice").exitCode()).isZero();
         assertThat(
                         inRoot(
-                                        "stat -c '%a %U:%G %n' /etc/sluice /var/lib/sluice /etc/sluice/sluice.conf.example /lib/systemd/system/sluice.service /lib/systemd/system/sluice-killswitch.service /usr/share/man/man1/sluice.1.gz /usr/share/bash-completion/completions/sluice")
+                                        "stat -c '%a %U:%G %n' /etc/sluice /var/lib/sluice /etc/sluice/sluice.conf.example /lib/systemd/system/sluice.service /lib/systemd/system/sluice-killswitch.service /usr/share/man/man1/sluice.1.gz /usr/share/bash-completion/completions/sluice /usr/share/doc/sluice/configuration.md /usr/share/doc/sluice/operations.md")
                                 .output())
                 .contains("750 root:sluice /etc/sluice")
                 .contains("700 root:root /var/lib/sluice")
@@ -92,7 +92,9 @@ class DebPackageIT {
                 .contains("644 root:root /lib/systemd/system/sluice.service")
                 .contains("644 root:root /lib/systemd/system/sluice-killswitch.service")
                 .contains("644 root:root /usr/share/man/man1/sluice.1.gz")
-                .contains("644 root:root /usr/share/bash-completion/completions/sluice");
+                .contains("644 root:root /usr/share/bash-completion/completions/sluice")
+                .contains("644 root:root /usr/share/doc/sluice/configuration.md")
+                .contains("644 root:root /usr/share/doc/sluice/operations.md");
         assertThat(
                         inRoot(
                                         "readlink /etc/systemd/system/sysinit.target.wants/sluice-killswitch.service")
@@ -136,7 +138,8 @@ class DebPackageIT {
                     "lib/systemd/system/sluice.service",
                     "lib/systemd/system/sluice-killswitch.service",
                     "etc/systemd/system/sysinit.target.wants/sluice-killswitch.service",
-                    "usr/share/man/man1/sluice.1.gz"
+                    "usr/share/man/man1/sluice.1.gz",
+                    "usr/share/doc/sluice"
                 }) {
             assertThat(root.resolve(gone)).as("left after purge").doesNotExist();
         }
