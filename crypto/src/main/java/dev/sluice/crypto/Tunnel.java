@@ -112,8 +112,8 @@ public final class Tunnel {
 
     /**
      * Encrypts the packet {@code in[inOffset, +length)} into a transport message at {@code
-     * out[outOffset]} (needs {@code length + 47} bytes of room). The bytes after the packet in
-     * {@code in}, up to the next multiple of 16, are overwritten with zero padding.
+     * out[outOffset]} (needs {@code length + 47} bytes of room). {@code in} is not written to: the
+     * padding up to a multiple of 16 is made by the cipher.
      *
      * @return WRITE_TO_NETWORK with the message length, DONE with {@link TunnelResult#staged()}
      *     when there is no session yet, or DROP (also after {@link #close}, or when the session's
@@ -127,6 +127,29 @@ public final class Tunnel {
             int outOffset,
             long nowNs,
             TunnelResult result) {
+        return encapsulate(
+                in, inOffset, length, in, inOffset + length, 0, out, outOffset, nowNs, result);
+    }
+
+    /**
+     * Encrypts a packet given in two parts, {@code head[headOffset, +headLength) ||
+     * body[bodyOffset, +bodyLength)} — a segment's headers built in a scratch buffer and its
+     * payload where it lies in a super-packet — into a transport message at {@code out[outOffset]};
+     * neither part is written to or copied (the cipher reads each byte once). Results as {@link
+     * #encapsulate(ByteBuffer, int, int, ByteBuffer, int, long, TunnelResult)}.
+     */
+    public TunnelResult encapsulate(
+            ByteBuffer head,
+            int headOffset,
+            int headLength,
+            ByteBuffer body,
+            int bodyOffset,
+            int bodyLength,
+            ByteBuffer out,
+            int outOffset,
+            long nowNs,
+            TunnelResult result) {
+        int length = headLength + bodyLength;
         result.reset();
         result.tunnel = this;
         if (closed) {
@@ -145,7 +168,7 @@ public final class Tunnel {
         }
         int padded = TransportMessage.paddedLength(length, mtu);
         int messageLength = TransportMessage.HEADER_LENGTH + padded + ChaCha20Poly1305.TAG_LENGTH;
-        if (out.capacity() - outOffset < messageLength || in.capacity() - inOffset < padded) {
+        if (out.capacity() - outOffset < messageLength) {
             return owner.count(result.drop(DropReason.BUFFER_TOO_SMALL));
         }
         long counter = keypair.nextSendCounter();
@@ -153,21 +176,21 @@ public final class Tunnel {
             handshakeRequested = true;
             return owner.count(result.drop(DropReason.NONCE_EXHAUSTED));
         }
-        for (int i = length; i < padded; i++) {
-            in.put(inOffset + i, (byte) 0);
-        }
         MessageType.write(out, outOffset, MessageType.TRANSPORT);
         LittleEndian.putInt(
                 out, outOffset + TransportMessage.RECEIVER_OFFSET, keypair.remoteIndex());
         LittleEndian.putLong(out, outOffset + TransportMessage.COUNTER_OFFSET, counter);
         aead.get()
-                .seal(
+                .sealParts(
                         keypair.sendKey(),
                         counter,
-                        null,
-                        in,
-                        inOffset,
-                        padded,
+                        head,
+                        headOffset,
+                        headLength,
+                        body,
+                        bodyOffset,
+                        bodyLength,
+                        padded - length,
                         out,
                         outOffset + TransportMessage.DATA_OFFSET);
         if (keypair.wipedDuringUse()) {

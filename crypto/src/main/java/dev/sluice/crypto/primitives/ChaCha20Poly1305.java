@@ -46,6 +46,40 @@ public final class ChaCha20Poly1305 {
         return seal(keyWords, 0, counter, aad, in, inOffset, length, out, outOffset);
     }
 
+    /**
+     * Encrypts a plaintext given in two parts followed by {@code zeros} zero bytes — {@code
+     * head[headOffset, +headLength) || body[bodyOffset, +bodyLength) || 0^zeros} — into {@code
+     * out[outOffset, ...)} and writes the tag after it. Neither input is written to: a segment's
+     * fresh headers can come from a scratch buffer and its payload straight from the super-packet,
+     * and WireGuard's padding is made here, so the cipher writes each byte once and nothing is
+     * copied before. {@code out} must not overlap the inputs unless at the same offsets.
+     *
+     * @return bytes written: {@code headLength + bodyLength + zeros + 16}
+     */
+    public int sealParts(
+            int[] keyWords,
+            long counter,
+            ByteBuffer head,
+            int headOffset,
+            int headLength,
+            ByteBuffer body,
+            int bodyOffset,
+            int bodyLength,
+            int zeros,
+            ByteBuffer out,
+            int outOffset) {
+        startMac(keyWords, 0, counter, null);
+        crypt(head, headOffset, headLength, out, outOffset);
+        crypt(body, bodyOffset, bodyLength, out, outOffset + headLength);
+        int length = headLength + bodyLength + zeros;
+        cryptZeros(zeros, out, outOffset + headLength + bodyLength);
+        poly.updatePadded(out, outOffset, length);
+        poly.updateWords(0, length);
+        poly.finish(out, outOffset + length);
+        forgetKey();
+        return length + TAG_LENGTH;
+    }
+
     /** {@link #seal} with a general RFC 8439 nonce: word 0, then 64 bits little-endian. */
     int seal(
             int[] keyWords,
@@ -155,6 +189,29 @@ public final class ChaCha20Poly1305 {
             }
             for (; i < chunk; i++) {
                 out.put(to + i, (byte) (in.get(from + i) ^ streamBytes[streamAt + i]));
+            }
+            streamAt += chunk;
+            done += chunk;
+        }
+        keystreamOffset = streamAt;
+        keystreamEnd = streamEnd;
+    }
+
+    /** Writes the next {@code length} keystream bytes (the encryption of zeros) into out. */
+    private void cryptZeros(int length, ByteBuffer out, int outOffset) {
+        int streamAt = keystreamOffset;
+        int streamEnd = keystreamEnd;
+        int done = 0;
+        while (done < length) {
+            if (streamAt == streamEnd) {
+                int produced = ChaCha20.keystream(state, keystream);
+                state[12] += produced >>> 6;
+                streamAt = 0;
+                streamEnd = produced;
+            }
+            int chunk = Math.min(length - done, streamEnd - streamAt);
+            for (int i = 0; i < chunk; i++) {
+                out.put(outOffset + done + i, keystream[streamAt + i]);
             }
             streamAt += chunk;
             done += chunk;
