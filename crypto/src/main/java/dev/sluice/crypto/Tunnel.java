@@ -162,6 +162,7 @@ public final class Tunnel {
             Keypair pending = next;
             if (pending == null || nowNs - pending.createdNs() >= TimerConstants.REKEY_TIMEOUT_NS) {
                 handshakeRequested = true;
+                result.timersChanged = true;
             }
             result.staged = true;
             return result;
@@ -174,6 +175,7 @@ public final class Tunnel {
         long counter = keypair.nextSendCounter();
         if (Long.compareUnsigned(counter, TimerConstants.REJECT_AFTER_MESSAGES) >= 0) {
             handshakeRequested = true;
+            result.timersChanged = true;
             return owner.count(result.drop(DropReason.NONCE_EXHAUSTED));
         }
         MessageType.write(out, outOffset, MessageType.TRANSPORT);
@@ -206,9 +208,14 @@ public final class Tunnel {
         if (Long.compareUnsigned(counter, TimerConstants.REKEY_AFTER_MESSAGES) >= 0
                 || keypair.initiator()
                         && nowNs - keypair.createdNs() >= TimerConstants.REKEY_AFTER_TIME_NS) {
-            handshakeRequested = true;
+            if (!handshakeRequested) {
+                handshakeRequested = true;
+                result.timersChanged = true;
+            }
         }
-        sent(nowNs, length > 0);
+        if (sent(nowNs, length > 0)) {
+            result.timersChanged = true;
+        }
         transmittedBytes.addAndGet(messageLength);
         result.keepalive = length == 0;
         return result.write(Action.WRITE_TO_NETWORK, messageLength);
@@ -221,13 +228,16 @@ public final class Tunnel {
                         < 0;
     }
 
-    private void sent(long nowNs, boolean data) {
+    /** Timer bookkeeping after sending; true when it set a deadline earlier than planned. */
+    private boolean sent(long nowNs, boolean data) {
         lastSentNs = nowNs;
         keepaliveDeadlineNs = 0;
         if (data && newHandshakeDeadlineNs == 0) {
             newHandshakeDeadlineNs =
                     nowNs + TimerConstants.KEEPALIVE_TIMEOUT_NS + TimerConstants.REKEY_TIMEOUT_NS;
+            return newHandshakeDeadlineNs < plannedWakeNs;
         }
+        return false;
     }
 
     /** Transport data addressed to {@code keypair} (one of ours); called by the TunnelSet. */
@@ -287,6 +297,7 @@ public final class Tunnel {
                 && !rekeyOnReceiveRequested) {
             rekeyOnReceiveRequested = true;
             handshakeRequested = true;
+            result.timersChanged = true;
         }
         if (plaintext == 0) {
             result.keepalive = true;
@@ -294,6 +305,9 @@ public final class Tunnel {
         }
         if (keepaliveDeadlineNs == 0) {
             keepaliveDeadlineNs = nowNs + TimerConstants.KEEPALIVE_TIMEOUT_NS;
+            if (keepaliveDeadlineNs < plannedWakeNs) {
+                result.timersChanged = true;
+            }
         }
         return result.write(Action.WRITE_TO_TUNNEL, plaintext);
     }
@@ -517,8 +531,24 @@ public final class Tunnel {
         return result;
     }
 
-    /** The earliest time a timer may need {@link #pollTimers}, or Long.MAX_VALUE. */
+    /**
+     * The deadline the timer owner last planned to wake at ({@link #nextDeadlineNs()}); the data
+     * path compares the deadlines it sets with it (see {@link TunnelResult#timersChanged()}).
+     */
+    private volatile long plannedWakeNs = Long.MAX_VALUE;
+
+    /**
+     * The earliest time a timer may need {@link #pollTimers}, or Long.MAX_VALUE. The caller is
+     * taken to sleep until then: a data-path call that needs the timers sooner says so through
+     * {@link TunnelResult#timersChanged()}.
+     */
     public synchronized long nextDeadlineNs() {
+        long deadline = earliestDeadlineNs();
+        plannedWakeNs = deadline;
+        return deadline;
+    }
+
+    private long earliestDeadlineNs() {
         long deadline = Long.MAX_VALUE;
         if (closed) {
             return deadline;

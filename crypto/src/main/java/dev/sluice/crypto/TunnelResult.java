@@ -16,6 +16,7 @@ public final class TunnelResult {
     boolean cookieReplySent;
     boolean keepalive;
     boolean authenticated;
+    boolean timersChanged;
 
     void reset() {
         action = Action.DONE;
@@ -28,6 +29,7 @@ public final class TunnelResult {
         cookieReplySent = false;
         keepalive = false;
         authenticated = false;
+        timersChanged = false;
     }
 
     TunnelResult drop(DropReason reason) {
@@ -96,6 +98,15 @@ public final class TunnelResult {
     /** A keepalive (empty transport message) was received or is being sent. */
     public boolean keepalive() {
         return keepalive;
+    }
+
+    /**
+     * The call gave the tunnel a timer deadline earlier than the one its timer owner last planned
+     * for ({@link Tunnel#nextDeadlineNs()}), or asked for a handshake: the owner, which may be
+     * asleep until that planned time, must be woken to call {@link Tunnel#pollTimers} again.
+     */
+    public boolean timersChanged() {
+        return timersChanged;
     }
 
     /**
