@@ -7,6 +7,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.crypto.Tunnel;
 import dev.sluice.crypto.TunnelSet;
 import dev.sluice.daemon.dataplane.DataPlane;
+import dev.sluice.daemon.dataplane.DataPlaneEvents;
 import dev.sluice.daemon.dataplane.ForwardingSnapshot;
 import dev.sluice.daemon.dataplane.PeerRuntime;
 import dev.sluice.daemon.dns.DnsCounters;
@@ -52,6 +53,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * A running tunnel built from a configuration, in this order: tun (MTU, addresses, up), protocol
@@ -126,8 +128,13 @@ public final class Connection implements AutoCloseable {
         this.ipv6 = ipv6;
     }
 
-    /** Opens the connection; on failure nothing is left behind. */
-    public static Connection open(SluiceConfig config, Path stateDirectory)
+    /**
+     * Opens the connection; on failure nothing is left behind.
+     *
+     * @param dataPlaneFailed told (on a data-plane thread) when forwarding failed for good
+     */
+    public static Connection open(
+            SluiceConfig config, Path stateDirectory, Consumer<String> dataPlaneFailed)
             throws IOException, RouteException {
         String name = config.iface().name();
         Journal journal = null;
@@ -224,7 +231,24 @@ public final class Connection implements AutoCloseable {
                                             config.iface().fwMark(),
                                             receiver),
                             snapshot,
-                            POOL_BUFFERS);
+                            POOL_BUFFERS,
+                            new DataPlaneEvents() {
+                                @Override
+                                public void failed(String reason) {
+                                    dataPlaneFailed.accept(reason);
+                                }
+
+                                @Override
+                                public void clockJumped(long jumpMs) {
+                                    Connection connection = opened.get();
+                                    if (connection != null) {
+                                        connection.rehandshake(
+                                                "wall clock jumped "
+                                                        + jumpMs / 1000
+                                                        + " s (resumed from sleep?)");
+                                    }
+                                }
+                            });
             backend = new LinuxRouteBackend();
             RouteBackend applied = HaltAfterOperations.wrap(backend);
             routes =

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * pipeline), the timers of every peer, and packets staged while sessions are being made.
  *
  * <pre>
- *   loop: wait for a queued message or the next timer deadline (at most 100 ms)
+ *   loop: wait for a queued message, a wake-up, or the next timer deadline of any peer — and no
+ *         longer: idle, the thread sleeps until a keepalive or rekey is due (a data path that
+ *         arms an earlier deadline wakes it, see TunnelResult.timersChanged)
  *         handshake/cookie message -> TunnelSet.decapsulate -> reply to the sender; an
  *                                     authenticated handshake message moves the peer's
  *                                     endpoint (a cookie reply never does: anyone can make one)
@@ -36,7 +38,6 @@ import java.util.function.Supplier;
  */
 public final class ControlLoop implements Runnable {
     private static final Object WAKE = new Object();
-    private static final long MAX_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private record Handshake(PacketBuffer buffer, InetSocketAddress sender) {}
 
@@ -50,6 +51,7 @@ public final class ControlLoop implements Runnable {
     private final PathFailures failures;
     private final LongSupplier clock;
     private volatile boolean running = true;
+    private Runnable afterWake = () -> {};
 
     /**
      * @param clock monotonic nanoseconds ({@code System::nanoTime})
@@ -67,6 +69,11 @@ public final class ControlLoop implements Runnable {
         this.snapshots = snapshots;
         this.failures = failures;
         this.clock = clock;
+    }
+
+    /** Runs on the loop's thread each time it wakes (the clock-jump check); set before start. */
+    void afterWake(Runnable hook) {
+        this.afterWake = hook;
     }
 
     /** Queues a handshake or cookie message; false when the queue is full. */
@@ -89,6 +96,7 @@ public final class ControlLoop implements Runnable {
         while (running) {
             try {
                 Object task = queue.poll(waitNs(), TimeUnit.NANOSECONDS);
+                afterWake.run();
                 while (task != null) {
                     if (task instanceof Handshake handshake) {
                         step(handshake);
@@ -134,11 +142,15 @@ public final class ControlLoop implements Runnable {
         }
     }
 
+    /** Until the earliest timer deadline of any peer (Long.MAX_VALUE: until woken). */
     private long waitNs() {
         long now = clock.getAsLong();
-        long wait = MAX_WAIT_NS;
+        long wait = Long.MAX_VALUE;
         for (PeerRuntime peer : snapshots.get().peers()) {
-            wait = Math.min(wait, peer.tunnel().nextDeadlineNs() - now);
+            long deadline = peer.tunnel().nextDeadlineNs();
+            if (deadline != Long.MAX_VALUE) {
+                wait = Math.min(wait, deadline - now);
+            }
         }
         return Math.max(0, wait);
     }

@@ -17,10 +17,14 @@ import java.util.function.Function;
  * transport and returns every buffer to the pool. The device belongs to the caller.
  *
  * <p>Failures: each thread survives exceptions and errors per packet ({@link PathFailures}); a path
- * that keeps failing sets {@link #failure()}, which the owner polls and reports (the service moves
- * to its error state and tears the connection down).
+ * that keeps failing sets {@link #failure()} and tells {@link DataPlaneEvents#failed} (the service
+ * moves to its error state and tears the connection down). The control thread checks for clock
+ * jumps each time it wakes and tells {@link DataPlaneEvents#clockJumped}.
  */
 public final class DataPlane implements AutoCloseable {
+    /** A wall-clock jump beyond this against the monotonic clock means the machine slept. */
+    static final long CLOCK_JUMP_MS = 10_000;
+
     private final BufferPool pool;
     private final DataPlaneCounters counters = new DataPlaneCounters();
     private final DatagramTransport transport;
@@ -29,6 +33,7 @@ public final class DataPlane implements AutoCloseable {
     private final Thread outboundThread;
     private final Thread controlThread;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private final DataPlaneEvents events;
     private volatile ForwardingSnapshot snapshot;
 
     private DataPlane(
@@ -36,8 +41,10 @@ public final class DataPlane implements AutoCloseable {
             PacketDevice device,
             Function<DatagramReceiver, DatagramTransport> transportFactory,
             ForwardingSnapshot initial,
-            int poolBuffers) {
+            int poolBuffers,
+            DataPlaneEvents events) {
         this.snapshot = initial;
+        this.events = events;
         this.pool = new BufferPool(poolBuffers, Headroom.bufferSize(Math.max(initial.mtu(), 1500)));
         InboundHolder receiver =
                 new InboundHolder(
@@ -70,6 +77,18 @@ public final class DataPlane implements AutoCloseable {
                         this::snapshot,
                         new PathFailures("outbound", Counter.OUTBOUND_ERRORS, counters, this::fail),
                         System::nanoTime);
+        ClockJumpDetector clockJumps =
+                new ClockJumpDetector(
+                        CLOCK_JUMP_MS, System.currentTimeMillis(), System.nanoTime() / 1_000_000);
+        control.afterWake(
+                () -> {
+                    long jumpMs =
+                            clockJumps.check(
+                                    System.currentTimeMillis(), System.nanoTime() / 1_000_000);
+                    if (jumpMs != 0) {
+                        events.clockJumped(jumpMs);
+                    }
+                });
         this.outboundThread = new Thread(outbound, "sluice-outbound");
         this.controlThread = new Thread(control, "sluice-control");
         outboundThread.setDaemon(true);
@@ -105,9 +124,11 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    /** The first path declared failed wins; later ones are in the log. */
+    /** The first path declared failed wins (and is reported); later ones are in the log. */
     private void fail(String reason) {
-        failure.compareAndSet(null, reason);
+        if (failure.compareAndSet(null, reason)) {
+            events.failed(reason);
+        }
     }
 
     /**
@@ -123,14 +144,17 @@ public final class DataPlane implements AutoCloseable {
      *
      * @param transportFactory opens the transport, which delivers datagrams to the receiver given
      * @param poolBuffers packet buffers in flight at most (backpressure beyond)
+     * @param events told of a failed path and of clock jumps
      */
     public static DataPlane start(
             TunnelSet tunnels,
             PacketDevice device,
             Function<DatagramReceiver, DatagramTransport> transportFactory,
             ForwardingSnapshot initial,
-            int poolBuffers) {
-        DataPlane plane = new DataPlane(tunnels, device, transportFactory, initial, poolBuffers);
+            int poolBuffers,
+            DataPlaneEvents events) {
+        DataPlane plane =
+                new DataPlane(tunnels, device, transportFactory, initial, poolBuffers, events);
         plane.controlThread.start();
         plane.outboundThread.start();
         return plane;

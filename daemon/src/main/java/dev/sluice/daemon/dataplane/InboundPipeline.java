@@ -101,7 +101,7 @@ final class InboundPipeline {
                 counters.increment(Counter.IN_KEEPALIVES);
                 roam(got, sender);
             }
-            if (got.sessionEstablished()) {
+            if (got.sessionEstablished() || got.timersChanged()) {
                 control.wake();
             }
         } finally {

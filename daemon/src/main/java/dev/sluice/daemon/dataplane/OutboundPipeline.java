@@ -116,6 +116,9 @@ final class OutboundPipeline {
                                 nowNs,
                                 result);
         if (sent.action() == Action.WRITE_TO_NETWORK) {
+            if (sent.timersChanged()) {
+                wakeControl.run(); // the staged branch below wakes it anyway
+            }
             InetSocketAddress endpoint = peer.endpoint();
             if (endpoint == null) {
                 counters.increment(Counter.DROP_NO_ENDPOINT);

@@ -42,17 +42,16 @@ import java.util.concurrent.TimeUnit;
  * {@link #connect} and {@link #disconnect} are idempotent and return when the request has been
  * taken (use {@link #awaitState} to wait). Connect attempts closer together than {@link
  * #CONNECT_INTERVAL_MS} are merged. A jump of the wall clock against the monotonic clock (the
- * machine slept) makes every peer re-handshake. A data plane that stops forwarding (one of its
- * threads fails on and on, see {@code DataPlane#failure()}) moves the service to {@code error} with
- * that reason, within {@link #DATA_PLANE_CHECK_MS}, and the connection is torn down as after a
- * handshake timeout: a "connected" daemon that forwards nothing is never shown.
+ * machine slept) makes every peer re-handshake (the data plane notices it when it wakes). A data
+ * plane that stops forwarding (one of its threads fails on and on, see {@code DataPlane#failure()})
+ * moves the service to {@code error} with that reason as soon as it says so, and the connection is
+ * torn down as after a handshake timeout: a "connected" daemon that forwards nothing is never
+ * shown. Nothing here runs on a timer while connected or disconnected: the thread sleeps until a
+ * request or an event.
  */
 public final class TunnelService implements AutoCloseable {
     static final long HANDSHAKE_TIMEOUT_MS = 15_000;
     static final long CONNECT_INTERVAL_MS = 250;
-    static final long DATA_PLANE_CHECK_MS = 500;
-    private static final long SLEEP_CHECK_MS = 5_000;
-    private static final long SLEEP_JUMP_MS = 10_000;
     private static final Logger LOG = System.getLogger(TunnelService.class.getName());
 
     /** Loads the configuration anew for each connect and reload. */
@@ -82,9 +81,6 @@ public final class TunnelService implements AutoCloseable {
     private long connectStartedMs;
     private boolean connectQueued;
     private ScheduledFuture<?> handshakeWatch;
-    private final ClockJumpDetector clockJumps =
-            new ClockJumpDetector(
-                    SLEEP_JUMP_MS, System.currentTimeMillis(), System.nanoTime() / 1_000_000);
 
     /** With this platform's kill switch (nftables). */
     public TunnelService(ConfigSource configs, Path configFile, Path stateDirectory) {
@@ -109,13 +105,6 @@ public final class TunnelService implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         });
-        lifecycle.scheduleWithFixedDelay(
-                this::detectSleep, SLEEP_CHECK_MS, SLEEP_CHECK_MS, TimeUnit.MILLISECONDS);
-        lifecycle.scheduleWithFixedDelay(
-                this::watchDataPlane,
-                DATA_PLANE_CHECK_MS,
-                DATA_PLANE_CHECK_MS,
-                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -213,7 +202,11 @@ public final class TunnelService implements AutoCloseable {
             return;
         }
         try {
-            connection = Connection.open(config, stateDirectory);
+            connection =
+                    Connection.open(
+                            config,
+                            stateDirectory,
+                            reason -> lifecycle.execute(this::watchDataPlane));
         } catch (Exception e) {
             connection = null;
             move(ServiceState.ERROR, e.getMessage());
@@ -372,14 +365,6 @@ public final class TunnelService implements AutoCloseable {
                             + " -> "
                             + next.word()
                             + (reason == null ? "" : ": " + reason));
-        }
-    }
-
-    private void detectSleep() {
-        long jumpMs = clockJumps.check(System.currentTimeMillis(), System.nanoTime() / 1_000_000);
-        Connection current = connection;
-        if (jumpMs != 0 && current != null) {
-            current.rehandshake("wall clock jumped " + jumpMs / 1000 + " s (resumed from sleep?)");
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.daemon.service;
+package dev.sluice.daemon.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

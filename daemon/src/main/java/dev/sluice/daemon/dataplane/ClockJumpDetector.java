@@ -1,4 +1,4 @@
-package dev.sluice.daemon.service;
+package dev.sluice.daemon.dataplane;
 
 /**
  * Notices that the machine slept (or its clock was set): between two checks, the wall clock moved
