@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  */
 final class OutboundAgent implements Runnable {
     static final int BATCH = 64;
-    private static final int POLL_TIMEOUT_MS = 100;
+
+    /** Wait for packets without a timeout: idle, the thread sleeps until one comes or stop(). */
+    private static final int WITHOUT_TIMEOUT = -1;
 
     private final PacketDevice device;
     private final BufferPool pool;
@@ -53,13 +55,14 @@ final class OutboundAgent implements Runnable {
 
     void stop() {
         running = false;
+        device.wakeReader();
     }
 
     @Override
     public void run() {
         while (running) {
             try {
-                if (device.awaitReadable(POLL_TIMEOUT_MS)) {
+                if (device.awaitReadable(WITHOUT_TIMEOUT)) {
                     batch();
                 }
             } catch (Throwable error) {

@@ -19,8 +19,14 @@ public interface PacketDevice extends Closeable {
      */
     int write(PacketBuffer buffer, int offset, int length);
 
-    /** Waits up to {@code timeoutMs} for a packet to read. */
+    /**
+     * Waits up to {@code timeoutMs} (-1: without limit) for a packet to read, or until {@link
+     * #wakeReader()}; true when a packet is waiting.
+     */
     boolean awaitReadable(int timeoutMs);
+
+    /** Makes a waiting {@link #awaitReadable} return now (any thread; to stop the reader). */
+    default void wakeReader() {}
 
     @Override
     void close();

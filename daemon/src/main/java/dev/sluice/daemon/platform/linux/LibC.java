@@ -42,12 +42,20 @@ final class LibC {
     /** ioctl with a pointer argument (a struct in a Java array, copied in and out). */
     static native int ioctl(int fd, long request, byte[] argument);
 
+    /** ioctl with an integer argument passed by value (TUNSETOFFLOAD). */
+    static native int ioctl(int fd, long request, long value);
+
     static native long read(int fd, long buffer, long count);
 
     static native long write(int fd, long buffer, long count);
 
     /** poll(struct pollfd *fds, nfds_t nfds, int timeout_ms), fds at a raw address. */
     static native int poll(long fds, long count, int timeoutMs);
+
+    static native int eventfd(int initialValue, int flags);
+
+    /** writev(int fd, const struct iovec *iov, int iovcnt), iov at a raw address. */
+    static native long writev(int fd, long iov, int count);
 
     static native int socket(int domain, int type, int protocol);
 

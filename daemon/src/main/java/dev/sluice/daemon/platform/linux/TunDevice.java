@@ -19,34 +19,63 @@ public final class TunDevice implements Closeable {
     /** TUNSETIFF = _IOW('T', 202, int). */
     private static final long TUNSETIFF = 0x400454caL;
 
+    /** TUNSETOFFLOAD = _IOW('T', 208, unsigned int): the argument is the flags, by value. */
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
     private static final int IFNAMSIZ = 16;
+
+    /** TUN_F_* of include/uapi/linux/if_tun.h. */
+    public static final int TUN_F_CSUM = 0x01;
+
+    public static final int TUN_F_TSO4 = 0x02;
+    public static final int TUN_F_TSO6 = 0x04;
+    public static final int TUN_F_USO4 = 0x20;
+    public static final int TUN_F_USO6 = 0x40;
+
+    /** Every read and write starts with a virtio_net_hdr of this length when offloads are on. */
+    public static final int VNET_HEADER_LENGTH = 10;
 
     private final int fd;
     private final String name;
+    private final int offloads;
+    private final EventFd wake;
 
-    /** struct pollfd { int fd; short events; short revents; } for the reader, set once. */
-    private final ByteBuffer pollfd = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    /** Two struct pollfd { int fd; short events; short revents; }: the tun and the wake-up. */
+    private final ByteBuffer pollfds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
 
-    private final long pollfdAddress;
+    private final long pollfdsAddress;
     private volatile boolean closed;
 
-    private TunDevice(int fd, String name) {
+    private TunDevice(int fd, String name, int offloads, EventFd wake) {
         this.fd = fd;
         this.name = name;
-        this.pollfdAddress = address(pollfd);
-        pollfd.putInt(0, fd);
-        pollfd.putShort(4, LibC.POLLIN);
+        this.offloads = offloads;
+        this.wake = wake;
+        this.pollfdsAddress = address(pollfds);
+        pollfds.putInt(0, fd);
+        pollfds.putShort(4, LibC.POLLIN);
+        pollfds.putInt(8, wake.fd());
+        pollfds.putShort(12, LibC.POLLIN);
+    }
+
+    /** Creates the TUN interface {@code name} without offloads (one packet per read and write). */
+    public static TunDevice open(String name) throws NativeException {
+        return open(name, false);
     }
 
     /**
      * Creates (or attaches to) the TUN interface {@code name}.
      *
+     * @param offloads ask for a virtio_net_hdr on every read and write and for checksum, TCP and
+     *     UDP segmentation offload (TSO, USO where the kernel has it): the kernel then hands over
+     *     and takes super-packets of up to 64 KB; {@link #offloads()} says what was granted
      * @throws NativeException naming the step and errno (EPERM without CAP_NET_ADMIN, EBUSY when
      *     another process holds the device)
      */
-    public static TunDevice open(String name) throws NativeException {
+    public static TunDevice open(String name, boolean offloads) throws NativeException {
         int fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw new NativeException("open /dev/net/tun", Errno.last());
@@ -58,7 +87,7 @@ public final class TunDevice implements Closeable {
             throw new NativeException("TUNSETIFF " + name + " (name longer than 15)", Errno.EINVAL);
         }
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
-        short flags = IFF_TUN | IFF_NO_PI;
+        short flags = (short) (IFF_TUN | IFF_NO_PI | (offloads ? IFF_VNET_HDR : 0));
         ifreq[IFNAMSIZ] = (byte) flags;
         ifreq[IFNAMSIZ + 1] = (byte) (flags >>> 8);
         if (LibC.ioctl(fd, TUNSETIFF, ifreq) < 0) {
@@ -75,7 +104,39 @@ public final class TunDevice implements Closeable {
             LibC.close(fd);
             throw new NativeException("fcntl O_NONBLOCK on " + name, errno);
         }
-        return new TunDevice(fd, new String(ifreq, 0, end, StandardCharsets.US_ASCII));
+        int granted = 0;
+        if (offloads) {
+            int all = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6;
+            int withoutUso = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+            if (LibC.ioctl(fd, TUNSETOFFLOAD, (long) all) == 0) {
+                granted = all;
+            } else if (LibC.ioctl(fd, TUNSETOFFLOAD, (long) withoutUso) == 0) {
+                granted = withoutUso; // kernels before 6.2 have no USO on tun
+            } else {
+                int errno = Errno.last();
+                LibC.close(fd);
+                throw new NativeException("TUNSETOFFLOAD on " + name, errno);
+            }
+        }
+        EventFd wake;
+        try {
+            wake = EventFd.open();
+        } catch (NativeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return new TunDevice(
+                fd, new String(ifreq, 0, end, StandardCharsets.US_ASCII), granted, wake);
+    }
+
+    /** The TUN_F_* offloads granted (0 without offloads: no virtio_net_hdr either). */
+    public int offloads() {
+        return offloads;
+    }
+
+    /** Whether reads and writes carry a virtio_net_hdr ({@link #VNET_HEADER_LENGTH} bytes). */
+    public boolean hasVnetHeader() {
+        return offloads != 0;
     }
 
     /** The interface name the kernel chose (the requested one). */
@@ -113,15 +174,39 @@ public final class TunDevice implements Closeable {
     }
 
     /**
-     * Waits up to {@code timeoutMs} for a packet; true when one is waiting. For the one reading
-     * thread; allocation-free.
+     * Writes one packet gathered from {@code count} struct iovec at {@code iovecs} (a coalesced
+     * super-packet: its headers, then payload slices where they lie).
+     *
+     * @return the length written, or -errno
+     */
+    public int writev(long iovecs, int count) {
+        long n = LibC.writev(fd, iovecs, count);
+        return n >= 0 ? (int) n : -Errno.last();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} (-1: without limit) for a packet or {@link #wakeReader()}; true
+     * when a packet is waiting. For the one reading thread; allocation-free.
      */
     public boolean awaitReadable(int timeoutMs) {
         if (closed) {
             return false;
         }
-        pollfd.putShort(6, (short) 0);
-        return LibC.poll(pollfdAddress, 1, timeoutMs) > 0;
+        pollfds.putShort(6, (short) 0);
+        pollfds.putShort(14, (short) 0);
+        int ready = LibC.poll(pollfdsAddress, 2, timeoutMs);
+        if (ready <= 0) {
+            return false;
+        }
+        if (pollfds.getShort(14) != 0) {
+            wake.clear();
+        }
+        return pollfds.getShort(6) != 0;
+    }
+
+    /** Makes a waiting {@link #awaitReadable} return (to stop the reader). Any thread. */
+    public void wakeReader() {
+        wake.signal();
     }
 
     @Override
@@ -129,6 +214,7 @@ public final class TunDevice implements Closeable {
         if (!closed) {
             closed = true;
             LibC.close(fd);
+            wake.close();
         }
     }
 }

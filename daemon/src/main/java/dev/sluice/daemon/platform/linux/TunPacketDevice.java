@@ -44,6 +44,11 @@ public final class TunPacketDevice implements PacketDevice {
     }
 
     @Override
+    public void wakeReader() {
+        tun.wakeReader();
+    }
+
+    @Override
     public void close() {
         tun.close();
     }
