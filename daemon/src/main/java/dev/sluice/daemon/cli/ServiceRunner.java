@@ -104,7 +104,12 @@ final class ServiceRunner {
                         MetricsEndpoint.start(initial.iface().metricsPort(), metrics)) {
             LOG.log(
                     Level.INFO,
-                    "control socket " + control.path() + ", WireGuard API " + wireGuardApi.path());
+                    "control socket "
+                            + control.path()
+                            + ", WireGuard API "
+                            + (wireGuardApi.path() == null
+                                    ? "not served (another process holds its socket)"
+                                    : wireGuardApi.path()));
             SystemdNotify.ready("serving on " + control.path());
             if (connectNow || initial.iface().autoConnect()) {
                 service.connect();
