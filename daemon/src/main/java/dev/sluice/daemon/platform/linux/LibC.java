@@ -59,6 +59,21 @@ final class LibC {
 
     static native int socket(int domain, int type, int protocol);
 
+    /** sendmsg(int fd, const struct msghdr *msg, int flags), msg at a raw address. */
+    static native long sendmsg(int fd, long message, int flags);
+
+    /** recvmmsg(fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout). */
+    static native int recvmmsg(int fd, long messages, int count, int flags, long timeout);
+
+    /** bind with a sockaddr at a raw address. */
+    static native int bind(int fd, long address, int length);
+
+    /** getsockname with a sockaddr and its socklen_t at raw addresses. */
+    static native int getsockname(int fd, long address, long length);
+
+    /** setsockopt with the value at a raw address. */
+    static native int setsockopt(int fd, int level, int option, long value, int length);
+
     static native int bind(int fd, byte[] address, int length);
 
     static native long send(int fd, byte[] buffer, long length, int flags);
