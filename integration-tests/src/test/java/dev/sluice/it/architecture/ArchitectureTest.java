@@ -83,6 +83,7 @@ class ArchitectureTest {
                         "dev.sluice.routing..",
                         "dev.sluice.crypto..",
                         "java..",
+                        "com.dd.plist..",
                         "javax.xml..",
                         "org.w3c.dom..",
                         "org.xml.sax..")
