@@ -2,7 +2,6 @@ package dev.sluice.daemon.dns;
 
 import dev.sluice.config.InterfaceAddress;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.daemon.platform.linux.LinuxSystemState;
 import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
@@ -14,7 +13,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +65,7 @@ public final class SplitDns implements AutoCloseable {
      * @param journal records each change to the host before it is made
      * @param learned where answers for TunnelDomains and BypassDomains names go
      * @param counters what the forwarder does (shared with {@code learned})
+     * @param hostResolver how this platform points the host's resolver at the forwarder
      */
     public static SplitDns start(
             SluiceConfig config,
@@ -74,7 +73,8 @@ public final class SplitDns implements AutoCloseable {
             RouteBackend backend,
             RouteManager.OperationListener journal,
             LearnedRoutes learned,
-            DnsCounters counters)
+            DnsCounters counters,
+            HostResolverSetup hostResolver)
             throws IOException, RouteException {
         DomainRules rules = DomainRules.of(config);
         List<InetSocketAddress> tunnelResolvers = new ArrayList<>();
@@ -112,15 +112,13 @@ public final class SplitDns implements AutoCloseable {
                             List.of(new InetSocketAddress(InetAddress.getByName(LOOPBACK), PORT)),
                             forwarder);
             HostResolver host =
-                    HostResolver.configure(
-                            Path.of(LinuxSystemState.RESOLV_CONF),
+                    hostResolver.configure(
                             link,
                             List.of(tunnelAddress),
                             rules,
                             config.iface().dnsSearchDomains(),
                             backend,
-                            journal,
-                            HostResolver.ResolvedProbe.SYSTEM);
+                            journal);
             List<InetSocketAddress> original = new ArrayList<>();
             for (InetAddress resolver : host.originalServers()) {
                 original.add(new InetSocketAddress(resolver, PORT));
