@@ -13,7 +13,6 @@ import dev.sluice.daemon.metrics.MetricsEndpoint;
 import dev.sluice.daemon.metrics.SluiceMetrics;
 import dev.sluice.daemon.platform.Platform;
 import dev.sluice.daemon.platform.Platforms;
-import dev.sluice.daemon.platform.linux.SystemdNotify;
 import dev.sluice.daemon.service.ServiceState;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.daemon.uapi.WireGuardApiServer;
@@ -118,7 +117,7 @@ final class ServiceRunner {
             LOG.log(
                     Level.INFO,
                     "control socket " + control.path() + ", WireGuard API " + wireGuardApi.path());
-            SystemdNotify.ready("serving on " + control.path());
+            platform.serviceReady("serving on " + control.path());
             if (connectNow || initial.iface().autoConnect()) {
                 service.connect();
                 if (connectNow && !awaitOpened(service)) {
@@ -128,7 +127,7 @@ final class ServiceRunner {
                 }
             }
             signals.await();
-            SystemdNotify.stopping();
+            platform.serviceStopping();
         }
         return ExitCodes.OK;
     }

@@ -57,4 +57,10 @@ public interface Platform {
 
     /** The networks attached to the host now, except {@code tun}'s (LocalNetworks = bypass). */
     List<IpPrefix> attachedNetworks(String tun) throws IOException;
+
+    /** Tells the service manager the daemon serves ({@code status} for humans), if it asks. */
+    void serviceReady(String status);
+
+    /** Tells the service manager the daemon is stopping (undoing its changes), if it asks. */
+    void serviceStopping();
 }

@@ -114,6 +114,13 @@ public final class DarwinPlatform implements Platform {
         return networks;
     }
 
+    /** launchd has no readiness protocol: it considers a job up once it runs. */
+    @Override
+    public void serviceReady(String status) {}
+
+    @Override
+    public void serviceStopping() {}
+
     /**
      * Starts the monitor of a connection's routes, on routing sockets of its own.
      *

@@ -69,4 +69,15 @@ public final class LinuxPlatform implements Platform {
     public List<IpPrefix> attachedNetworks(String tun) throws IOException {
         return LinuxSystemState.attachedNetworks(tun);
     }
+
+    /** systemd's {@code sd_notify}, when the unit is {@code Type=notify}. */
+    @Override
+    public void serviceReady(String status) {
+        SystemdNotify.ready(status);
+    }
+
+    @Override
+    public void serviceStopping() {
+        SystemdNotify.stopping();
+    }
 }
