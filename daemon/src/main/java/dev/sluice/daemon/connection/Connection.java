@@ -277,7 +277,8 @@ public final class Connection implements AutoCloseable {
                                 journal,
                                 learned,
                                 dnsCounters,
-                                plan.hostResolver());
+                                plan.hostResolver(),
+                                platform.sockets());
             }
             for (PeerRuntime peer : peers) {
                 if (peer.endpoint() != null) {

@@ -2,12 +2,12 @@ package dev.sluice.daemon.dns;
 
 import dev.sluice.config.InterfaceAddress;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.daemon.platform.NettySockets;
 import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -66,6 +66,7 @@ public final class SplitDns implements AutoCloseable {
      * @param learned where answers for TunnelDomains and BypassDomains names go
      * @param counters what the forwarder does (shared with {@code learned})
      * @param hostResolver how this platform points the host's resolver at the forwarder
+     * @param sockets the platform's Netty sockets
      */
     public static SplitDns start(
             SluiceConfig config,
@@ -74,7 +75,8 @@ public final class SplitDns implements AutoCloseable {
             RouteManager.OperationListener journal,
             LearnedRoutes learned,
             DnsCounters counters,
-            HostResolverSetup hostResolver)
+            HostResolverSetup hostResolver,
+            NettySockets sockets)
             throws IOException, RouteException {
         DomainRules rules = DomainRules.of(config);
         List<InetSocketAddress> tunnelResolvers = new ArrayList<>();
@@ -91,14 +93,15 @@ public final class SplitDns implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         },
-                        EpollIoHandler.newFactory());
+                        sockets.ioHandler());
         SecureRandom random = new SecureRandom();
         DnsForwarder forwarder =
                 new DnsForwarder(
                         rules,
                         tunnelResolvers,
                         originals::get,
-                        new NettyDnsUpstream(group, config.iface().fwMark(), UPSTREAM_TIMEOUT_MS),
+                        new NettyDnsUpstream(
+                                sockets, group, config.iface().fwMark(), UPSTREAM_TIMEOUT_MS),
                         learned,
                         counters,
                         () -> random.nextInt(1 << 16),
@@ -107,10 +110,12 @@ public final class SplitDns implements AutoCloseable {
         try {
             server =
                     DnsServer.start(
+                            sockets,
                             group,
                             List.of(new InetSocketAddress(tunnelAddress, PORT)),
                             List.of(new InetSocketAddress(InetAddress.getByName(LOOPBACK), PORT)),
-                            forwarder);
+                            forwarder,
+                            TcpLimits.DEFAULTS);
             HostResolver host =
                     hostResolver.configure(
                             link,

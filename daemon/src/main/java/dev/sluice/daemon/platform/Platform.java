@@ -58,6 +58,9 @@ public interface Platform {
     /** The networks attached to the host now, except {@code tun}'s (LocalNetworks = bypass). */
     List<IpPrefix> attachedNetworks(String tun) throws IOException;
 
+    /** The Netty sockets of this platform (the split-DNS forwarder's). */
+    NettySockets sockets();
+
     /** Tells the service manager the daemon serves ({@code status} for humans), if it asks. */
     void serviceReady(String status);
 

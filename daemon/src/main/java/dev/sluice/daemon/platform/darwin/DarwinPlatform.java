@@ -8,6 +8,7 @@ import dev.sluice.daemon.dataplane.DatagramReceiver;
 import dev.sluice.daemon.dataplane.DatagramTransport;
 import dev.sluice.daemon.dataplane.PacketDevice;
 import dev.sluice.daemon.killswitch.Firewall;
+import dev.sluice.daemon.platform.NettySockets;
 import dev.sluice.daemon.platform.Platform;
 import dev.sluice.daemon.platform.PlatformRouteBackend;
 import dev.sluice.daemon.platform.RouteMonitor;
@@ -112,6 +113,11 @@ public final class DarwinPlatform implements Platform {
             networks.add(prefix);
         }
         return networks;
+    }
+
+    @Override
+    public NettySockets sockets() {
+        return NioSockets.INSTANCE;
     }
 
     /** launchd has no readiness protocol: it considers a job up once it runs. */

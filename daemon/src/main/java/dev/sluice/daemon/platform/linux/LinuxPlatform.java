@@ -6,6 +6,7 @@ import dev.sluice.daemon.dataplane.DatagramReceiver;
 import dev.sluice.daemon.dataplane.DatagramTransport;
 import dev.sluice.daemon.dataplane.PacketDevice;
 import dev.sluice.daemon.killswitch.Firewall;
+import dev.sluice.daemon.platform.NettySockets;
 import dev.sluice.daemon.platform.Platform;
 import dev.sluice.daemon.platform.PlatformRouteBackend;
 import dev.sluice.daemon.transport.NettyDatagramTransport;
@@ -68,6 +69,11 @@ public final class LinuxPlatform implements Platform {
     @Override
     public List<IpPrefix> attachedNetworks(String tun) throws IOException {
         return LinuxSystemState.attachedNetworks(tun);
+    }
+
+    @Override
+    public NettySockets sockets() {
+        return EpollSockets.INSTANCE;
     }
 
     /** systemd's {@code sd_notify}, when the unit is {@code Type=notify}. */
