@@ -2,10 +2,12 @@ package dev.sluice.daemon.connection;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.daemon.dns.HostResolverSetup;
+import dev.sluice.daemon.dns.MacHostResolver;
 import dev.sluice.daemon.platform.Platform;
 import dev.sluice.daemon.platform.PlatformRouteBackend;
 import dev.sluice.daemon.platform.RouteMonitor;
 import dev.sluice.daemon.platform.darwin.DarwinPlatform;
+import dev.sluice.daemon.platform.darwin.DarwinSystemState;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.journal.Ownership;
 import dev.sluice.routing.manager.DesiredState;
@@ -86,7 +88,7 @@ interface RoutePlan {
     record DarwinRoutePlan(DarwinPlatform platform) implements RoutePlan {
         @Override
         public Ownership ownership(SluiceConfig config) {
-            return dev.sluice.daemon.platform.darwin.DarwinSystemState.ownership();
+            return DarwinSystemState.ownership();
         }
 
         @Override
@@ -110,7 +112,7 @@ interface RoutePlan {
 
         @Override
         public HostResolverSetup hostResolver() {
-            return dev.sluice.daemon.dns.MacHostResolver.SYSTEM;
+            return MacHostResolver.SYSTEM;
         }
     }
 }
