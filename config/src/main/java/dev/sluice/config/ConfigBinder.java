@@ -651,7 +651,7 @@ final class ConfigBinder {
     private SplitConfig bindSplit(IniSection section) {
         SplitMode mode = SplitMode.INCLUDE;
         LocalNetworks local = LocalNetworks.BYPASS;
-        RoutingStrategy strategy = RoutingStrategy.CAPTURE;
+        RoutingStrategy strategy = RoutingStrategy.defaultFor(System.getProperty("os.name", ""));
         List<IpPrefix> tunnel = new ArrayList<>();
         List<IpPrefix> bypass = new ArrayList<>();
         List<DomainPattern> tunnelDomains = new ArrayList<>();

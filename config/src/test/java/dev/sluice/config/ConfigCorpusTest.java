@@ -256,7 +256,8 @@ class ConfigCorpusTest {
                         text ->
                                 assertThat(text)
                                         .contains(
-                                                "bad-type.plist:7: not a usable property list: Tunnel"
-                                                        + " must be an array of strings"));
+                                                "bad-type.plist:7: not a usable property list:"
+                                                        + " Split.Tunnel must be an array of"
+                                                        + " strings"));
     }
 }

@@ -1,29 +1,37 @@
 package dev.sluice.config.managed;
 
+import com.dd.plist.BinaryPropertyListParser;
+import com.dd.plist.LocationInformation;
+import com.dd.plist.NSArray;
+import com.dd.plist.NSData;
+import com.dd.plist.NSDate;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSNumber;
+import com.dd.plist.NSObject;
+import com.dd.plist.NSString;
+import com.dd.plist.PropertyListFormatException;
+import com.dd.plist.XMLLocationInformation;
+import com.dd.plist.XMLPropertyListParser;
 import dev.sluice.config.ini.IniDocument;
 import dev.sluice.config.ini.IniEntry;
 import dev.sluice.config.ini.IniSection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import javax.xml.XMLConstants;
+import java.util.Map;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParser;
-import javax.xml.parsers.SAXParserFactory;
-import org.xml.sax.Attributes;
-import org.xml.sax.Locator;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * Reads the managed preferences of domain {@code dev.sluice} (an XML property list, as MDM profiles
- * deliver them) into an overlay document:
+ * Reads the managed preferences of domain {@code dev.sluice} into an overlay document. The file is
+ * a property list in either form macOS writes: binary ({@code bplist00}, what {@code
+ * /Library/Managed Preferences/} usually holds) or XML (what MDM profiles carry). Parsing is done
+ * by dd-plist, which loads no DTD and no external entity; this class only maps the values:
  *
  * <pre>{@code
  * <dict>
@@ -34,11 +42,17 @@ import org.xml.sax.helpers.DefaultHandler;
  * </dict>
  * }</pre>
  *
- * <p>Strings, integers, reals and booleans become values; arrays of them become comma-separated
- * lists; every entry keeps the line of its value for messages. Other top-level keys (profile
- * metadata such as {@code PayloadUUID}) are ignored. DTDs and external entities are never loaded.
+ * <p>Strings, integers, reals, booleans, dates and data become values; arrays of them become
+ * comma-separated lists. An XML entry keeps the line of its value for messages; a binary one has no
+ * lines (0), so problems found here name the key path ({@code Split.Tunnel}). Other top-level keys
+ * (profile metadata such as {@code PayloadUUID}) are ignored.
  */
 public final class PlistReader {
+    /** Managed preferences are a few kilobytes; anything this large is not one. */
+    static final long MAX_BYTES = 16L << 20;
+
+    private static final byte[] BINARY_MAGIC = "bplist".getBytes(StandardCharsets.US_ASCII);
+
     private PlistReader() {}
 
     /** A file that is not a usable property list: {@link #line()} (0 if unknown) and why. */
@@ -56,170 +70,135 @@ public final class PlistReader {
     }
 
     public static IniDocument read(Path file) throws IOException {
+        if (Files.size(file) > MAX_BYTES) {
+            throw new PlistException(0, "file is larger than 16 MiB");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         }
     }
 
+    /**
+     * Reads a property list of either form from {@code in}.
+     *
+     * @param name the file name messages and entries carry
+     * @throws PlistException when the bytes are not a property list of a dictionary, or a value of
+     *     a section has a type no key takes
+     */
     public static IniDocument read(InputStream in, String name) throws IOException {
-        Handler handler = new Handler(name);
-        try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setNamespaceAware(false);
-            factory.setValidating(false);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.setFeature(
-                    "http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            SAXParser parser = factory.newSAXParser();
-            parser.parse(in, handler);
-        } catch (SAXParseException e) {
-            throw new PlistException(Math.max(0, e.getLineNumber()), e.getMessage());
-        } catch (SAXException | ParserConfigurationException e) {
-            throw new PlistException(0, e.getMessage());
+        byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw new PlistException(0, "file is larger than 16 MiB");
         }
-        return handler.document;
+        NSObject root;
+        try {
+            root =
+                    startsWith(bytes, BINARY_MAGIC)
+                            ? BinaryPropertyListParser.parse(bytes)
+                            : XMLPropertyListParser.parse(bytes, true);
+        } catch (PropertyListFormatException | ParserConfigurationException | SAXException e) {
+            throw new PlistException(xmlLine(e), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // dd-plist reports truncated binary data, and XML errors found while tracking lines,
+            // this way.
+            SAXParseException xml = xmlCause(e);
+            if (xml != null) {
+                throw new PlistException(Math.max(0, xml.getLineNumber()), xml.getMessage());
+            }
+            throw new PlistException(0, "damaged property list (" + e + ")");
+        }
+        if (!(root instanceof NSDictionary top)) {
+            throw new PlistException(line(root), "the property list's top level is not a dict");
+        }
+        IniDocument document = new IniDocument(name);
+        for (Map.Entry<String, NSObject> entry : top.getHashMap().entrySet()) {
+            String key = entry.getKey();
+            NSObject value = entry.getValue();
+            if (key.equals("Peers") && value instanceof NSArray peers) {
+                for (NSObject peer : peers.getArray()) {
+                    if (peer instanceof NSDictionary dict) {
+                        document.sections().add(section("Peer", "Peers[]", dict, name));
+                    }
+                }
+            } else if (value instanceof NSDictionary dict
+                    && (key.equals("Interface") || key.equals("Split"))) {
+                document.sections().add(section(key, key, dict, name));
+            }
+        }
+        return document;
     }
 
-    /** Builds plist values bottom-up, then maps the top dictionary onto sections. */
-    private static final class Handler extends DefaultHandler {
-        private final String name;
-        private final IniDocument document;
-        private Locator locator;
-        private final Deque<Object> containers = new ArrayDeque<>();
-        private final StringBuilder text = new StringBuilder();
-        private Object root;
-
-        /** A dict under construction: keys and values in order. */
-        private record Dict(List<String> keys, List<Object> values, int line) {}
-
-        /** An array under construction. */
-        private record Array(List<Object> items, int line) {}
-
-        /** A scalar with the line it ended on. */
-        private record Scalar(String text, int line) {}
-
-        Handler(String name) {
-            this.name = name;
-            this.document = new IniDocument(name);
-        }
-
-        @Override
-        public void setDocumentLocator(Locator locator) {
-            this.locator = locator;
-        }
-
-        private int line() {
-            return locator == null ? 0 : locator.getLineNumber();
-        }
-
-        @Override
-        public void startElement(String uri, String local, String qName, Attributes attributes) {
-            text.setLength(0);
-            switch (qName) {
-                case "dict" ->
-                        containers.push(new Dict(new ArrayList<>(), new ArrayList<>(), line()));
-                case "array" -> containers.push(new Array(new ArrayList<>(), line()));
-                default -> {}
-            }
-        }
-
-        @Override
-        public void characters(char[] chars, int start, int length) {
-            text.append(chars, start, length);
-        }
-
-        @Override
-        public void endElement(String uri, String local, String qName) throws SAXException {
-            switch (qName) {
-                case "plist" -> {}
-                case "key" -> {
-                    if (!(containers.peek() instanceof Dict dict)) {
-                        throw error("<key> outside a <dict>");
+    private static IniSection section(
+            String sectionName, String path, NSDictionary dict, String file) throws PlistException {
+        IniSection section = new IniSection(sectionName, file, line(dict));
+        for (Map.Entry<String, NSObject> entry : dict.getHashMap().entrySet()) {
+            String key = entry.getKey();
+            NSObject value = entry.getValue();
+            String scalar = scalar(value);
+            if (scalar != null) {
+                section.entries().add(new IniEntry(key, scalar, file, line(value)));
+            } else if (value instanceof NSArray array) {
+                List<String> items = new ArrayList<>();
+                for (NSObject item : array.getArray()) {
+                    String text = scalar(item);
+                    if (text == null) {
+                        throw new PlistException(
+                                line(array), path + "." + key + " must be an array of strings");
                     }
-                    dict.keys().add(text.toString().strip());
+                    items.add(text);
                 }
-                case "dict", "array" -> add(containers.pop());
-                case "string", "integer", "real", "date", "data" ->
-                        add(new Scalar(text.toString().strip(), line()));
-                case "true", "false" -> add(new Scalar(qName, line()));
-                default -> throw error("unexpected element <" + qName + ">");
-            }
-            text.setLength(0);
-        }
-
-        private SAXException error(String message) {
-            return new SAXParseException(message, locator);
-        }
-
-        private void add(Object value) throws SAXException {
-            Object parent = containers.peek();
-            if (parent == null) {
-                root = value;
-            } else if (parent instanceof Dict dict) {
-                if (dict.keys().size() != dict.values().size() + 1) {
-                    throw error("a value in a <dict> without its <key>");
-                }
-                dict.values().add(value);
+                section.entries()
+                        .add(new IniEntry(key, String.join(", ", items), file, line(array)));
             } else {
-                ((Array) parent).items().add(value);
+                throw new PlistException(
+                        line(value),
+                        path + "." + key + " must be a string, number, boolean or array");
             }
         }
+        return section;
+    }
 
-        @Override
-        public void endDocument() throws SAXException {
-            if (!(root instanceof Dict top)) {
-                throw new SAXException("the property list's top level is not a <dict>");
-            }
-            for (int i = 0; i < top.keys().size(); i++) {
-                String key = top.keys().get(i);
-                Object value = top.values().get(i);
-                if (key.equals("Peers") && value instanceof Array peers) {
-                    for (Object peer : peers.items()) {
-                        if (peer instanceof Dict dict) {
-                            section("Peer", dict);
-                        }
-                    }
-                } else if (value instanceof Dict dict
-                        && (key.equals("Interface") || key.equals("Split"))) {
-                    section(key, dict);
-                }
-            }
-        }
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length
+                && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
 
-        private void section(String sectionName, Dict dict) throws SAXException {
-            IniSection section = new IniSection(sectionName, name, dict.line());
-            for (int i = 0; i < dict.keys().size(); i++) {
-                Object value = dict.values().get(i);
-                String key = dict.keys().get(i);
-                if (value instanceof Scalar scalar) {
-                    section.entries().add(new IniEntry(key, scalar.text(), name, scalar.line()));
-                } else if (value instanceof Array array) {
-                    List<String> items = new ArrayList<>();
-                    for (Object item : array.items()) {
-                        if (!(item instanceof Scalar scalar)) {
-                            throw new SAXParseException(
-                                    key + " must be an array of strings",
-                                    null,
-                                    null,
-                                    array.line(),
-                                    0);
-                        }
-                        items.add(scalar.text());
-                    }
-                    section.entries()
-                            .add(new IniEntry(key, String.join(", ", items), name, array.line()));
-                } else {
-                    throw new SAXParseException(
-                            key + " must be a string, number, boolean or array",
-                            null,
-                            null,
-                            dict.line(),
-                            0);
-                }
+    private static SAXParseException xmlCause(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SAXParseException parse) {
+                return parse;
             }
-            document.sections().add(section);
         }
+        return null;
+    }
+
+    private static int xmlLine(Exception e) {
+        SAXParseException xml = xmlCause(e);
+        return xml == null ? 0 : Math.max(0, xml.getLineNumber());
+    }
+
+    /** The value as configuration text, or null when it is a container. */
+    private static String scalar(NSObject value) {
+        return switch (value) {
+            case NSString string -> string.getContent().strip();
+            case NSNumber number ->
+                    switch (number.type()) {
+                        case NSNumber.BOOLEAN -> Boolean.toString(number.boolValue());
+                        case NSNumber.INTEGER -> Long.toString(number.longValue());
+                        default -> Double.toString(number.doubleValue());
+                    };
+            case NSDate date -> date.getDate().toInstant().toString();
+            case NSData data -> data.getBase64EncodedData();
+            default -> null;
+        };
+    }
+
+    /** The XML line a value started on, or 0 (binary form, or no location). */
+    private static int line(NSObject value) {
+        LocationInformation location = value == null ? null : value.getLocationInformation();
+        if (location instanceof XMLLocationInformation xml && xml.hasLineInformation()) {
+            return xml.getLineNumber();
+        }
+        return 0;
     }
 }

@@ -2,7 +2,9 @@ package dev.sluice.daemon.cli;
 
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.Problem;
+import dev.sluice.daemon.platform.Platforms;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +39,14 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().flush();
         if (!result.ok()) {
+            return ExitCodes.USAGE;
+        }
+        List<String> unsupported = Platforms.current().configProblems(result.config());
+        for (String problem : unsupported) {
+            spec.commandLine().getErr().println(file + ": " + problem);
+        }
+        spec.commandLine().getErr().flush();
+        if (!unsupported.isEmpty()) {
             return ExitCodes.USAGE;
         }
         spec.commandLine()

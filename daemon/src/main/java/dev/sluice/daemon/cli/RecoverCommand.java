@@ -1,6 +1,8 @@
 package dev.sluice.daemon.cli;
 
 import dev.sluice.daemon.connection.SystemRecovery;
+import dev.sluice.daemon.platform.Platform;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.routing.journal.Recovery;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,11 +39,12 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Recovery.Report report = SystemRecovery.run(stateDirectory.path);
+        Platform platform = Platforms.current();
+        Recovery.Report report = SystemRecovery.run(platform, stateDirectory.path);
         for (String line : SystemRecovery.describe(stateDirectory.path, report)) {
             out.println(line);
         }
-        for (String line : SystemRecovery.killSwitch(stateDirectory.path, unblock)) {
+        for (String line : SystemRecovery.killSwitch(platform, stateDirectory.path, unblock)) {
             out.println(line);
         }
         out.flush();

@@ -11,7 +11,8 @@ import dev.sluice.daemon.lifecycle.StopSignals;
 import dev.sluice.daemon.logging.Logs;
 import dev.sluice.daemon.metrics.MetricsEndpoint;
 import dev.sluice.daemon.metrics.SluiceMetrics;
-import dev.sluice.daemon.platform.linux.SystemdNotify;
+import dev.sluice.daemon.platform.Platform;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.ServiceState;
 import dev.sluice.daemon.service.TunnelService;
 import dev.sluice.daemon.uapi.WireGuardApiServer;
@@ -62,9 +63,19 @@ final class ServiceRunner {
         if (!loaded.ok()) {
             return ExitCodes.USAGE;
         }
+        // The one place the daemon picks its platform; everything below is handed it.
+        Platform platform = Platforms.current();
+        List<String> unsupported = platform.configProblems(loaded.config());
+        for (String problem : unsupported) {
+            err.println(config + ": " + problem);
+        }
+        err.flush();
+        if (!unsupported.isEmpty()) {
+            return ExitCodes.USAGE;
+        }
         if (SystemRecovery.needed(stateDirectory)) {
             LOG.log(Level.WARNING, "a previous run did not finish; recovering first");
-            Recovery.Report report = SystemRecovery.run(stateDirectory);
+            Recovery.Report report = SystemRecovery.run(platform, stateDirectory);
             for (String line : SystemRecovery.describe(stateDirectory, report)) {
                 LOG.log(report.clean() ? Level.INFO : Level.ERROR, "recover: " + line);
             }
@@ -83,7 +94,8 @@ final class ServiceRunner {
                 new TunnelService(
                         () -> ConfigLoader.load(config, managed).orThrow(),
                         config.toAbsolutePath(),
-                        stateDirectory);
+                        stateDirectory,
+                        platform);
         try {
             service.start(initial);
         } catch (java.io.IOException e) {
@@ -110,7 +122,7 @@ final class ServiceRunner {
                             + (wireGuardApi.path() == null
                                     ? "not served (another process holds its socket)"
                                     : wireGuardApi.path()));
-            SystemdNotify.ready("serving on " + control.path());
+            platform.serviceReady("serving on " + control.path());
             if (connectNow || initial.iface().autoConnect()) {
                 service.connect();
                 if (connectNow && !awaitOpened(service)) {
@@ -120,7 +132,7 @@ final class ServiceRunner {
                 }
             }
             signals.await();
-            SystemdNotify.stopping();
+            platform.serviceStopping();
         }
         return ExitCodes.OK;
     }

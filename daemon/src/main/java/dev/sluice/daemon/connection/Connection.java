@@ -1,6 +1,5 @@
 package dev.sluice.daemon.connection;
 
-import dev.sluice.config.InterfaceAddress;
 import dev.sluice.config.PeerConfig;
 import dev.sluice.config.RoutingStrategy;
 import dev.sluice.config.SluiceConfig;
@@ -9,19 +8,18 @@ import dev.sluice.crypto.TunnelSet;
 import dev.sluice.daemon.dataplane.DataPlane;
 import dev.sluice.daemon.dataplane.DataPlaneEvents;
 import dev.sluice.daemon.dataplane.ForwardingSnapshot;
+import dev.sluice.daemon.dataplane.PacketDevice;
 import dev.sluice.daemon.dataplane.PeerRuntime;
 import dev.sluice.daemon.dns.DnsCounters;
 import dev.sluice.daemon.dns.DnsStatus;
 import dev.sluice.daemon.dns.DomainRules;
 import dev.sluice.daemon.dns.LearnedRoutes;
 import dev.sluice.daemon.dns.SplitDns;
-import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
-import dev.sluice.daemon.platform.linux.LinuxSystemState;
+import dev.sluice.daemon.platform.Platform;
+import dev.sluice.daemon.platform.PlatformRouteBackend;
+import dev.sluice.daemon.platform.RouteMonitor;
 import dev.sluice.daemon.platform.linux.Rtnetlink;
 import dev.sluice.daemon.platform.linux.Sysctls;
-import dev.sluice.daemon.platform.linux.TunDevice;
-import dev.sluice.daemon.platform.linux.TunPacketDevice;
-import dev.sluice.daemon.transport.NettyDatagramTransport;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.journal.Journal;
 import dev.sluice.routing.journal.Ownership;
@@ -69,18 +67,18 @@ public final class Connection implements AutoCloseable {
     private static final int POOL_BUFFERS = 2048;
 
     private volatile SluiceConfig config;
-    private final TunDevice tun;
+    private final PacketDevice tun;
     private final TunnelSet tunnels;
     private final List<PeerRuntime> peers;
     private final DataPlane dataPlane;
     private final RouteManager routes;
-    private final LinuxRouteBackend backend;
+    private final PlatformRouteBackend backend;
     private final Path stateDirectory;
     private final Journal journal;
-    private Reconciler reconciler;
+    private RouteMonitor reconciler;
     private SplitDns dns;
     private final LearnedRoutes learned;
-    private final Ipv6Forwarding ipv6;
+    private final RoutePlan plan;
 
     /** The static policy's aggregated kernel routes, and the policy they were computed for. */
     private Map<IpPrefix, Verdict> staticKernelRoutes;
@@ -105,16 +103,16 @@ public final class Connection implements AutoCloseable {
 
     private Connection(
             SluiceConfig config,
-            TunDevice tun,
+            PacketDevice tun,
             TunnelSet tunnels,
             List<PeerRuntime> peers,
             DataPlane dataPlane,
             RouteManager routes,
-            LinuxRouteBackend backend,
+            PlatformRouteBackend backend,
             Path stateDirectory,
             Journal journal,
             LearnedRoutes learned,
-            Ipv6Forwarding ipv6) {
+            RoutePlan plan) {
         this.config = config;
         this.tun = tun;
         this.tunnels = tunnels;
@@ -125,29 +123,37 @@ public final class Connection implements AutoCloseable {
         this.stateDirectory = stateDirectory;
         this.journal = journal;
         this.learned = learned;
-        this.ipv6 = ipv6;
+        this.plan = plan;
     }
 
     /**
      * Opens the connection; on failure nothing is left behind.
      *
+     * @param platform the operating system's side (tun, routes, sockets, state)
      * @param dataPlaneFailed told (on a data-plane thread) when forwarding failed for good
      */
     public static Connection open(
-            SluiceConfig config, Path stateDirectory, Consumer<String> dataPlaneFailed)
+            Platform platform,
+            SluiceConfig config,
+            Path stateDirectory,
+            Consumer<String> dataPlaneFailed)
             throws IOException, RouteException {
         String name = config.iface().name();
+        List<String> unsupported = platform.configProblems(config);
+        if (!unsupported.isEmpty()) {
+            throw new IOException(String.join("; ", unsupported));
+        }
         Journal journal = null;
-        Ipv6Forwarding ipv6 = config.iface().capturesRoutes() ? probeIpv6Forwarding() : null;
+        RoutePlan plan = RoutePlan.of(platform, config);
         if (config.iface().capturesRoutes()) {
             // Before the first change (the tun): what we may touch, and an empty journal.
             journal =
                     StateDirectory.begin(
-                            stateDirectory, ownership(config, ipv6), new LinuxSystemState());
+                            stateDirectory, plan.ownership(config), platform.systemState());
         }
-        TunDevice tun;
+        PacketDevice tun;
         try {
-            tun = TunDevice.open(name);
+            tun = platform.openTun(name, config.iface().mtu(), config.iface().addresses());
         } catch (IOException | RuntimeException e) {
             if (journal != null) {
                 StateDirectory.end(stateDirectory, journal);
@@ -156,17 +162,11 @@ public final class Connection implements AutoCloseable {
         }
         DataPlane dataPlane = null;
         TunnelSet tunnels = null;
-        LinuxRouteBackend backend = null;
+        PlatformRouteBackend backend = null;
         RouteManager routes = null;
         SplitDns dns = null;
         LearnedRoutes learned = null;
         try {
-            try (Rtnetlink netlink = Rtnetlink.open()) {
-                netlink.linkUp(tun.name(), config.iface().mtu());
-                for (InterfaceAddress address : config.iface().addresses()) {
-                    netlink.addAddress(tun.name(), address.address(), address.prefixLength());
-                }
-            }
             // The protocol core keeps its own copies of the keys; the ones made here are zeroed.
             byte[] privateKey = config.iface().privateKey().bytes();
             try {
@@ -224,9 +224,9 @@ public final class Connection implements AutoCloseable {
             dataPlane =
                     DataPlane.start(
                             tunnels,
-                            new TunPacketDevice(tun),
+                            tun,
                             receiver ->
-                                    NettyDatagramTransport.open(
+                                    platform.openTransport(
                                             config.iface().listenPort(),
                                             config.iface().fwMark(),
                                             receiver),
@@ -249,7 +249,7 @@ public final class Connection implements AutoCloseable {
                                     }
                                 }
                             });
-            backend = new LinuxRouteBackend();
+            backend = platform.openRouteBackend();
             RouteBackend applied = HaltAfterOperations.wrap(backend);
             routes =
                     journal == null
@@ -259,9 +259,9 @@ public final class Connection implements AutoCloseable {
             if (config.iface().capturesRoutes()) {
                 if (config.split().strategy() == RoutingStrategy.KERNEL) {
                     initialKernelRoutes = snapshot.policy().kernelRoutes();
-                    routes.set(KernelRoutes.desired(config, tun.name(), ipv6, initialKernelRoutes));
+                    routes.set(plan.desired(config, tun.name(), initialKernelRoutes));
                 } else {
-                    routes.set(CaptureRoutes.desired(config, tun.name(), ipv6));
+                    routes.set(plan.desired(config, tun.name(), null));
                 }
             }
             if (learned != null) {
@@ -269,7 +269,16 @@ public final class Connection implements AutoCloseable {
                 DataPlane judging = dataPlane;
                 learned.admission(
                         route -> LearnedAdmission.refusal(judging.snapshot().policy(), route));
-                dns = SplitDns.start(config, tun.name(), applied, journal, learned, dnsCounters);
+                dns =
+                        SplitDns.start(
+                                config,
+                                tun.name(),
+                                applied,
+                                journal,
+                                learned,
+                                dnsCounters,
+                                plan.hostResolver(),
+                                platform.sockets());
             }
             for (PeerRuntime peer : peers) {
                 if (peer.endpoint() != null) {
@@ -305,7 +314,7 @@ public final class Connection implements AutoCloseable {
                             stateDirectory,
                             journal,
                             learned,
-                            ipv6);
+                            plan);
             connection.dns = dns;
             if (initialKernelRoutes != null) {
                 synchronized (connection) {
@@ -317,7 +326,7 @@ public final class Connection implements AutoCloseable {
             opened.set(connection);
             if (config.iface().capturesRoutes()) {
                 connection.reconciler =
-                        Reconciler.start(routes, config.iface().table(), connection::rejoin);
+                        plan.startMonitor(routes, backend, config, connection::rejoin);
             }
             return connection;
         } catch (IOException | RouteException | RuntimeException e) {
@@ -573,7 +582,7 @@ public final class Connection implements AutoCloseable {
                             "cannot let the kill switch follow the routes: " + e.getMessage(), e);
                 }
             }
-            routes.set(KernelRoutes.desired(next, tun.name(), ipv6, wanted));
+            routes.set(plan.desired(next, tun.name(), wanted));
             kernelRoutes = wanted;
         }
     }

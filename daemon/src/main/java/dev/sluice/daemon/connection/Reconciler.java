@@ -1,5 +1,6 @@
 package dev.sluice.daemon.connection;
 
+import dev.sluice.daemon.platform.RouteMonitor;
 import dev.sluice.daemon.platform.linux.LinuxSystemState;
 import dev.sluice.daemon.platform.linux.NetlinkSocket;
 import dev.sluice.daemon.platform.linux.Nft;
@@ -34,7 +35,7 @@ import java.util.Set;
  * the error state (logged once, reported by {@link #failure()}); it then stops re-applying until
  * the connection is made again.
  */
-final class Reconciler implements AutoCloseable {
+final class Reconciler implements RouteMonitor {
     static final int QUIET_MS = 250;
     static final int MAX_REAPPLIES = 5;
     static final long WINDOW_NS = 60_000_000_000L;
@@ -95,12 +96,14 @@ final class Reconciler implements AutoCloseable {
      * Routes another program added to the main table since connect: they take precedence over
      * Sluice's capture for their addresses (reported, not removed: they are not Sluice's).
      */
-    List<String> overrides() {
+    @Override
+    public List<String> overrides() {
         return overrides;
     }
 
     /** Why reconciliation gave up, or null while it works. */
-    String failure() {
+    @Override
+    public String failure() {
         return failure;
     }
 

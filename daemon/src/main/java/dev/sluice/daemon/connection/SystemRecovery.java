@@ -1,9 +1,8 @@
 package dev.sluice.daemon.connection;
 
 import dev.sluice.daemon.killswitch.KillSwitch;
-import dev.sluice.daemon.platform.linux.LinuxRouteBackend;
-import dev.sluice.daemon.platform.linux.LinuxSystemState;
-import dev.sluice.daemon.platform.linux.NftFirewall;
+import dev.sluice.daemon.platform.Platform;
+import dev.sluice.daemon.platform.PlatformRouteBackend;
 import dev.sluice.routing.journal.Difference;
 import dev.sluice.routing.journal.Journal;
 import dev.sluice.routing.journal.Recovery;
@@ -15,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code sluice recover} on Linux: {@link Recovery} with the netlink backend and state reader, and
- * its report in words. Run by the command, and by {@code up}/{@code daemon} before they connect.
+ * {@code sluice recover}: {@link Recovery} with the platform's backend and state reader, and its
+ * report in words. Run by the command, and by {@code up}/{@code daemon} before they connect.
  */
 public final class SystemRecovery {
     private SystemRecovery() {}
@@ -27,9 +26,9 @@ public final class SystemRecovery {
                 || Files.exists(stateDirectory.resolve(SystemSnapshot.FILE_NAME));
     }
 
-    public static Recovery.Report run(Path stateDirectory) throws IOException {
-        try (LinuxRouteBackend backend = new LinuxRouteBackend()) {
-            return Recovery.recover(stateDirectory, backend, new LinuxSystemState());
+    public static Recovery.Report run(Platform platform, Path stateDirectory) throws IOException {
+        try (PlatformRouteBackend backend = platform.openRouteBackend()) {
+            return Recovery.recover(stateDirectory, backend, platform.systemState());
         }
     }
 
@@ -39,8 +38,9 @@ public final class SystemRecovery {
      *
      * @return what was found and done, one line each (none when there is no block)
      */
-    public static List<String> killSwitch(Path stateDirectory, boolean unblock) throws IOException {
-        return KillSwitch.recover(stateDirectory, new NftFirewall(), unblock);
+    public static List<String> killSwitch(Platform platform, Path stateDirectory, boolean unblock)
+            throws IOException {
+        return KillSwitch.recover(stateDirectory, platform.firewall(), unblock);
     }
 
     /** The report, one line each: what was undone, problems, differences, the verdict. */

@@ -1,6 +1,8 @@
 package dev.sluice.daemon.dns;
 
 import dev.sluice.daemon.dns.DnsCounters.Event;
+import dev.sluice.daemon.platform.NettySockets;
+import dev.sluice.daemon.platform.linux.EpollSockets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -14,9 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -99,10 +98,25 @@ public final class DnsServer implements AutoCloseable {
             DnsForwarder forwarder,
             TcpLimits limits)
             throws IOException {
+        return start(EpollSockets.INSTANCE, group, required, optional, forwarder, limits);
+    }
+
+    /**
+     * As {@link #start(EventLoopGroup, List, List, DnsForwarder, TcpLimits)}, on the platform's
+     * {@code sockets} ({@code group} must run their I/O handler).
+     */
+    public static DnsServer start(
+            NettySockets sockets,
+            EventLoopGroup group,
+            List<InetSocketAddress> required,
+            List<InetSocketAddress> optional,
+            DnsForwarder forwarder,
+            TcpLimits limits)
+            throws IOException {
         List<Channel> channels = new ArrayList<>();
         List<InetSocketAddress> bound = new ArrayList<>();
         Set<Channel> tcpClients = ConcurrentHashMap.newKeySet();
-        Listeners listeners = new Listeners(group, forwarder, limits, tcpClients);
+        Listeners listeners = new Listeners(sockets, group, forwarder, limits, tcpClients);
         try {
             for (InetSocketAddress address : required) {
                 bound.add(listeners.bind(address, channels));
@@ -133,6 +147,7 @@ public final class DnsServer implements AutoCloseable {
 
     /** Binds UDP and TCP sockets; counts TCP connections across all of them. */
     private static final class Listeners {
+        private final NettySockets sockets;
         private final EventLoopGroup group;
         private final DnsForwarder forwarder;
         private final TcpLimits limits;
@@ -140,10 +155,12 @@ public final class DnsServer implements AutoCloseable {
         private final AtomicInteger tcpConnections = new AtomicInteger();
 
         Listeners(
+                NettySockets sockets,
                 EventLoopGroup group,
                 DnsForwarder forwarder,
                 TcpLimits limits,
                 Set<Channel> tcpClients) {
+            this.sockets = sockets;
             this.group = group;
             this.forwarder = forwarder;
             this.limits = limits;
@@ -160,10 +177,11 @@ public final class DnsServer implements AutoCloseable {
             List<Channel> these = new ArrayList<>();
             try {
                 Channel udp =
-                        new Bootstrap()
-                                .group(group)
-                                .channelFactory(() -> new EpollDatagramChannel(family))
-                                .option(EpollChannelOption.IP_FREEBIND, true)
+                        sockets.freeBind(
+                                        new Bootstrap()
+                                                .group(group)
+                                                .channelFactory(
+                                                        () -> sockets.datagramChannel(family)))
                                 .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
                                 .option(
                                         ChannelOption.RECVBUF_ALLOCATOR,
@@ -176,10 +194,11 @@ public final class DnsServer implements AutoCloseable {
                 these.add(udp);
                 InetSocketAddress actual = (InetSocketAddress) udp.localAddress();
                 these.add(
-                        new ServerBootstrap()
-                                .group(group)
-                                .channelFactory(() -> new EpollServerSocketChannel(family))
-                                .option(EpollChannelOption.IP_FREEBIND, true)
+                        sockets.freeBind(
+                                        new ServerBootstrap()
+                                                .group(group)
+                                                .channelFactory(
+                                                        () -> sockets.serverSocketChannel(family)))
                                 .option(ChannelOption.SO_REUSEADDR, true)
                                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TCP_WATER_MARK)
                                 .childOption(

@@ -18,7 +18,8 @@ import java.util.List;
  * Points the host's resolver at the forwarder, journaled like routes: with systemd-resolved
  * managing {@code /etc/resolv.conf}, per-link servers and routing domains on the tun; otherwise the
  * resolver file rewritten in place (the original bytes are in the journal and the snapshot, and
- * come back byte for byte). {@link #restore()} undoes it.
+ * come back byte for byte); on macOS, {@code /etc/resolver} files and a dynamic-store entry ({@link
+ * MacHostResolver}). {@link #restore()} undoes it, newest change first.
  *
  * <p>The original resolvers (the file's servers, or resolved's on other links) are read before
  * anything changes: the forwarder sends every name that is not the tunnel's to them.
@@ -29,7 +30,8 @@ public final class HostResolver {
     /** How the host was pointed at the forwarder. */
     public enum Mode {
         RESOLV_CONF("resolv.conf"),
-        SYSTEMD_RESOLVED("systemd-resolved");
+        SYSTEMD_RESOLVED("systemd-resolved"),
+        MACOS("/etc/resolver and the dynamic store");
 
         private final String label;
 
@@ -44,19 +46,19 @@ public final class HostResolver {
 
     private final Mode mode;
     private final List<InetAddress> originalServers;
-    private final Operation applied;
+    private final List<Operation> applied;
     private final RouteBackend backend;
     private final RouteManager.OperationListener journal;
 
     private HostResolver(
             Mode mode,
             List<InetAddress> originalServers,
-            Operation applied,
+            List<Operation> applied,
             RouteBackend backend,
             RouteManager.OperationListener journal) {
         this.mode = mode;
         this.originalServers = List.copyOf(originalServers);
-        this.applied = applied;
+        this.applied = List.copyOf(applied);
         this.backend = backend;
         this.journal = journal;
     }
@@ -119,7 +121,8 @@ public final class HostResolver {
                             forwarder.stream().map(InetAddress::getHostAddress).toList(),
                             rules.routingDomains());
             apply(set, backend, journal);
-            return new HostResolver(Mode.SYSTEMD_RESOLVED, original, set, backend, journal);
+            return new HostResolver(
+                    Mode.SYSTEMD_RESOLVED, original, List.of(set), backend, journal);
         }
         byte[] before;
         try {
@@ -137,7 +140,35 @@ public final class HostResolver {
                         ResolvConf.render(before, forwarder, searchDomains),
                         before);
         apply(write, backend, journal);
-        return new HostResolver(Mode.RESOLV_CONF, original, write, backend, journal);
+        return new HostResolver(Mode.RESOLV_CONF, original, List.of(write), backend, journal);
+    }
+
+    /**
+     * Applies {@code operations} in order, each journaled first; if one fails, those before it are
+     * undone (newest first) and the failure is thrown.
+     */
+    static HostResolver applyAll(
+            Mode mode,
+            List<InetAddress> originalServers,
+            List<Operation> operations,
+            RouteBackend backend,
+            RouteManager.OperationListener journal)
+            throws RouteException {
+        List<Operation> done = new java.util.ArrayList<>();
+        for (Operation operation : operations) {
+            try {
+                apply(operation, backend, journal);
+            } catch (RouteException e) {
+                try {
+                    new HostResolver(mode, originalServers, done, backend, journal).restore();
+                } catch (RouteException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
+            done.add(operation);
+        }
+        return new HostResolver(mode, originalServers, operations, backend, journal);
     }
 
     private static void apply(
@@ -168,19 +199,29 @@ public final class HostResolver {
      * meantime is left alone (and logged): its content is newer than Sluice's.
      */
     public void restore() throws RouteException {
-        Operation undo = applied.inverse();
-        journal.beforeApply(undo);
-        try {
-            backend.apply(undo);
-        } catch (RouteException e) {
-            if (e.alreadyInPlace()) {
-                return;
+        RouteException failure = null;
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            Operation undo = applied.get(i).inverse();
+            try {
+                journal.beforeApply(undo);
+                backend.apply(undo);
+            } catch (RouteException e) {
+                if (e.alreadyInPlace()) {
+                    continue;
+                }
+                if (e.getMessage().contains("changed by another program")) {
+                    LOG.log(Level.WARNING, e.getMessage());
+                    continue;
+                }
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-            if (e.getMessage().contains("changed by another program")) {
-                LOG.log(Level.WARNING, e.getMessage());
-                return;
-            }
-            throw e;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

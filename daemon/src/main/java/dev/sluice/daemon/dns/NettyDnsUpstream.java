@@ -1,5 +1,7 @@
 package dev.sluice.daemon.dns;
 
+import dev.sluice.daemon.platform.NettySockets;
+import dev.sluice.daemon.platform.linux.EpollSockets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
@@ -13,10 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.Inet4Address;
@@ -27,19 +26,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * {@link DnsUpstream} on Netty epoll sockets: a fresh connected socket per query (UDP: a random
- * source port chosen by the kernel, and only the server's datagrams reach it), the daemon's mark on
- * bypass sockets so the policy rule lets them out past the tunnel, and a timeout per query. A UDP
- * answer is read into a buffer of the largest DNS message, so an EDNS answer of any size arrives
- * whole (Netty's default of 2,048 bytes would cut it, and the cut answer would never parse).
+ * {@link DnsUpstream} on the platform's Netty sockets (epoll on Linux): a fresh connected socket
+ * per query (UDP: a random source port chosen by the kernel, and only the server's datagrams reach
+ * it), the daemon's mark on bypass sockets so the policy rule lets them out past the tunnel, and a
+ * timeout per query. A UDP answer is read into a buffer of the largest DNS message, so an EDNS
+ * answer of any size arrives whole (Netty's default of 2,048 bytes would cut it, and the cut answer
+ * would never parse).
  */
 public final class NettyDnsUpstream implements DnsUpstream {
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_MARK = 36;
-
     /** The largest DNS message: TCP's two-byte length, and the most an EDNS payload can claim. */
     static final int MAX_MESSAGE = 65_535;
 
+    private final NettySockets sockets;
     private final EventLoopGroup group;
     private final int fwmark;
     private final long timeoutMs;
@@ -49,6 +47,17 @@ public final class NettyDnsUpstream implements DnsUpstream {
      * @param timeoutMs how long one server has to answer
      */
     public NettyDnsUpstream(EventLoopGroup group, int fwmark, long timeoutMs) {
+        this(EpollSockets.INSTANCE, group, fwmark, timeoutMs);
+    }
+
+    /**
+     * On the platform's {@code sockets} ({@code group} must run their I/O handler).
+     *
+     * @param fwmark the mark of bypass sockets, where the platform has marks
+     */
+    public NettyDnsUpstream(
+            NettySockets sockets, EventLoopGroup group, int fwmark, long timeoutMs) {
+        this.sockets = sockets;
         this.group = group;
         this.fwmark = fwmark;
         this.timeoutMs = timeoutMs;
@@ -72,8 +81,8 @@ public final class NettyDnsUpstream implements DnsUpstream {
                         .channelFactory(
                                 () ->
                                         tcp
-                                                ? new EpollSocketChannel(family)
-                                                : new EpollDatagramChannel(family))
+                                                ? sockets.socketChannel(family)
+                                                : sockets.datagramChannel(family))
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMs)
                         .handler(
                                 new ChannelInitializer<Channel>() {
@@ -93,8 +102,8 @@ public final class NettyDnsUpstream implements DnsUpstream {
             bootstrap.option(
                     ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_MESSAGE));
         }
-        if (bypass && fwmark != 0) {
-            bootstrap.option(new IntegerUnixChannelOption("SO_MARK", SOL_SOCKET, SO_MARK), fwmark);
+        if (bypass) {
+            sockets.escapeTunnel(bootstrap, fwmark);
         }
         ChannelFuture connect = bootstrap.connect(server);
         connect.addListener(

@@ -2,19 +2,17 @@ package dev.sluice.daemon.dns;
 
 import dev.sluice.config.InterfaceAddress;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.daemon.platform.linux.LinuxSystemState;
+import dev.sluice.daemon.platform.NettySockets;
 import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +65,8 @@ public final class SplitDns implements AutoCloseable {
      * @param journal records each change to the host before it is made
      * @param learned where answers for TunnelDomains and BypassDomains names go
      * @param counters what the forwarder does (shared with {@code learned})
+     * @param hostResolver how this platform points the host's resolver at the forwarder
+     * @param sockets the platform's Netty sockets
      */
     public static SplitDns start(
             SluiceConfig config,
@@ -74,7 +74,9 @@ public final class SplitDns implements AutoCloseable {
             RouteBackend backend,
             RouteManager.OperationListener journal,
             LearnedRoutes learned,
-            DnsCounters counters)
+            DnsCounters counters,
+            HostResolverSetup hostResolver,
+            NettySockets sockets)
             throws IOException, RouteException {
         DomainRules rules = DomainRules.of(config);
         List<InetSocketAddress> tunnelResolvers = new ArrayList<>();
@@ -91,14 +93,15 @@ public final class SplitDns implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         },
-                        EpollIoHandler.newFactory());
+                        sockets.ioHandler());
         SecureRandom random = new SecureRandom();
         DnsForwarder forwarder =
                 new DnsForwarder(
                         rules,
                         tunnelResolvers,
                         originals::get,
-                        new NettyDnsUpstream(group, config.iface().fwMark(), UPSTREAM_TIMEOUT_MS),
+                        new NettyDnsUpstream(
+                                sockets, group, config.iface().fwMark(), UPSTREAM_TIMEOUT_MS),
                         learned,
                         counters,
                         () -> random.nextInt(1 << 16),
@@ -107,20 +110,20 @@ public final class SplitDns implements AutoCloseable {
         try {
             server =
                     DnsServer.start(
+                            sockets,
                             group,
                             List.of(new InetSocketAddress(tunnelAddress, PORT)),
                             List.of(new InetSocketAddress(InetAddress.getByName(LOOPBACK), PORT)),
-                            forwarder);
+                            forwarder,
+                            TcpLimits.DEFAULTS);
             HostResolver host =
-                    HostResolver.configure(
-                            Path.of(LinuxSystemState.RESOLV_CONF),
+                    hostResolver.configure(
                             link,
                             List.of(tunnelAddress),
                             rules,
                             config.iface().dnsSearchDomains(),
                             backend,
-                            journal,
-                            HostResolver.ResolvedProbe.SYSTEM);
+                            journal);
             List<InetSocketAddress> original = new ArrayList<>();
             for (InetAddress resolver : host.originalServers()) {
                 original.add(new InetSocketAddress(resolver, PORT));

@@ -9,8 +9,7 @@ import dev.sluice.daemon.dataplane.Counter;
 import dev.sluice.daemon.dataplane.DataPlaneCounters;
 import dev.sluice.daemon.dataplane.PeerRuntime;
 import dev.sluice.daemon.killswitch.KillSwitch;
-import dev.sluice.daemon.platform.linux.LinuxSystemState;
-import dev.sluice.daemon.platform.linux.NftFirewall;
+import dev.sluice.daemon.platform.Platform;
 import dev.sluice.packet.DecodeResult;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.policy.Classification;
@@ -65,6 +64,7 @@ public final class TunnelService implements AutoCloseable {
     private final Path configFile;
     private final Path stateDirectory;
     private final KillSwitch killSwitch;
+    private final Platform platform;
 
     /** The configuration of the latest connect (or of the start), for the kill switch. */
     private volatile SluiceConfig lastConfig;
@@ -82,19 +82,28 @@ public final class TunnelService implements AutoCloseable {
     private boolean connectQueued;
     private ScheduledFuture<?> handshakeWatch;
 
-    /** With this platform's kill switch (nftables). */
-    public TunnelService(ConfigSource configs, Path configFile, Path stateDirectory) {
+    /** With {@code platform}'s kill switch (nftables on Linux). */
+    public TunnelService(
+            ConfigSource configs, Path configFile, Path stateDirectory, Platform platform) {
         this(
                 configs,
                 configFile,
                 stateDirectory,
-                new KillSwitch(
-                        stateDirectory, new NftFirewall(), LinuxSystemState::attachedNetworks));
+                platform,
+                new KillSwitch(stateDirectory, platform.firewall(), platform::attachedNetworks));
     }
 
+    /**
+     * @param platform the operating system's side of every connection (picked once at start)
+     */
     public TunnelService(
-            ConfigSource configs, Path configFile, Path stateDirectory, KillSwitch killSwitch) {
+            ConfigSource configs,
+            Path configFile,
+            Path stateDirectory,
+            Platform platform,
+            KillSwitch killSwitch) {
         this.configs = configs;
+        this.platform = platform;
         this.configFile = configFile;
         this.stateDirectory = stateDirectory;
         this.killSwitch = killSwitch;
@@ -204,6 +213,7 @@ public final class TunnelService implements AutoCloseable {
         try {
             connection =
                     Connection.open(
+                            platform,
                             config,
                             stateDirectory,
                             reason -> lifecycle.execute(this::watchDataPlane));

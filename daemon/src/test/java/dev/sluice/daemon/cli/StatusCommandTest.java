@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.managed.ManagedSources;
 import dev.sluice.daemon.control.ControlProtocol;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,7 +27,11 @@ class StatusCommandTest {
 
     private JsonNode status(TunnelService.ConfigSource configs) {
         try (TunnelService service =
-                new TunnelService(configs, dir.resolve("sluice.conf"), dir.resolve("state"))) {
+                new TunnelService(
+                        configs,
+                        dir.resolve("sluice.conf"),
+                        dir.resolve("state"),
+                        Platforms.current())) {
             return ControlProtocol.JSON.valueToTree(service.status());
         }
     }

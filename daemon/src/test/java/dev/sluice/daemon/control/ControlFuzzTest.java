@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.daemon.metrics.SluiceMetrics;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.nio.file.Path;
 import net.jqwik.api.Arbitraries;
@@ -21,7 +22,8 @@ class ControlFuzzTest {
                         throw new IllegalStateException("no configuration in this test");
                     },
                     Path.of("fuzz.conf"),
-                    Path.of("/nonexistent/state"));
+                    Path.of("/nonexistent/state"),
+                    Platforms.current());
     private static final ControlHandler HANDLER =
             new ControlHandler(SERVICE, new SluiceMetrics(SERVICE), "0.0.0");
 

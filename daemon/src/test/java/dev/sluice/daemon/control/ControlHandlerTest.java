@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.daemon.metrics.SluiceMetrics;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,8 @@ class ControlHandlerTest {
                         throw new IllegalStateException("t.conf:3: no PrivateKey");
                     },
                     Path.of("t.conf"),
-                    Path.of("/nonexistent/state"));
+                    Path.of("/nonexistent/state"),
+                    Platforms.current());
     private final ControlHandler handler =
             new ControlHandler(service, new SluiceMetrics(service), "9.9.9");
 

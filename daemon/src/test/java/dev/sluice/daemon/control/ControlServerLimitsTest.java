@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.daemon.localsocket.LocalSocketLimits;
 import dev.sluice.daemon.metrics.SluiceMetrics;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -31,7 +32,8 @@ class ControlServerLimitsTest {
                         throw new IllegalStateException("t.conf:3: no PrivateKey");
                     },
                     Path.of("t.conf"),
-                    Path.of("/nonexistent/state"));
+                    Path.of("/nonexistent/state"),
+                    Platforms.current());
     private final List<SocketChannel> clients = new ArrayList<>();
     private ControlServer server;
 

@@ -8,6 +8,7 @@ import static dev.sluice.daemon.localsocket.LocalClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.daemon.localsocket.LocalSocketLimits;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -28,7 +29,8 @@ class WireGuardApiServerLimitsTest {
                         throw new IllegalStateException("t.conf:3: no PrivateKey");
                     },
                     Path.of("t.conf"),
-                    Path.of("/nonexistent/state"));
+                    Path.of("/nonexistent/state"),
+                    Platforms.current());
     private final List<SocketChannel> clients = new ArrayList<>();
     private WireGuardApiServer server;
 

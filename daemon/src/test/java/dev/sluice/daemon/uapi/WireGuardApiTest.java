@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.crypto.PrivateKey;
+import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.daemon.service.TunnelService;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -134,7 +135,8 @@ class WireGuardApiTest {
                             throw new IllegalStateException("not used");
                         },
                         Path.of("t.conf"),
-                        Path.of("/nonexistent/state"));
+                        Path.of("/nonexistent/state"),
+                        Platforms.current());
         try {
             WireGuardApi api = new WireGuardApi(service);
             assertThat(api.answer(List.of("set=1", "fwmark=0"))).isEqualTo("errno=-19\n\n");

@@ -3,6 +3,8 @@ package dev.sluice.it.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -83,6 +85,7 @@ class ArchitectureTest {
                         "dev.sluice.routing..",
                         "dev.sluice.crypto..",
                         "java..",
+                        "com.dd.plist..",
                         "javax.xml..",
                         "org.w3c.dom..",
                         "org.xml.sax..")
@@ -125,6 +128,120 @@ class ArchitectureTest {
                 .orShould()
                 .dependOnClassesThat()
                 .belongToAnyOf(ProcessBuilder.class, Process.class, ProcessHandle.class)
+                .check(production);
+    }
+
+    /** Classes that call into native code through JNA. */
+    private static final DescribedPredicate<JavaClass> USE_JNA =
+            DescribedPredicate.describe(
+                    "use JNA",
+                    javaClass ->
+                            javaClass.getDirectDependenciesFromSelf().stream()
+                                    .anyMatch(
+                                            dependency ->
+                                                    dependency
+                                                            .getTargetClass()
+                                                            .getPackageName()
+                                                            .startsWith("com.sun.jna")));
+
+    @Test
+    void nothingOutsideEachPlatformShouldTouchItsJnaClasses() {
+        for (String platform : List.of("linux", "darwin")) {
+            String inside = "dev.sluice.daemon.platform." + platform + "..";
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(inside)
+                    .should()
+                    .dependOnClassesThat(JavaClass.Predicates.resideInAPackage(inside).and(USE_JNA))
+                    .check(production);
+        }
+    }
+
+    @Test
+    void thePlatformsShouldNotDependOnEachOther() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.daemon.platform.linux..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.sluice.daemon.platform.darwin..")
+                .check(production);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.daemon.platform.darwin..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.sluice.daemon.platform.linux..")
+                .check(production);
+    }
+
+    /**
+     * Every interface of the platform seam ({@code dev.sluice.daemon.platform}) that macOS
+     * implements, Linux implements too, and the other way round.
+     */
+    @Test
+    void bothPlatformsShouldImplementTheSameSeamInterfaces() {
+        List<String> seams = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (JavaClass seam : production) {
+            if (!seam.isInterface()
+                    || !seam.getPackageName().equals("dev.sluice.daemon.platform")) {
+                continue;
+            }
+            seams.add(seam.getSimpleName());
+            boolean darwin = false;
+            boolean elsewhere = false;
+            for (JavaClass implementation : production) {
+                if (implementation.isInterface()
+                        || !implementation.isAssignableTo(seam.getName())) {
+                    continue;
+                }
+                if (implementation
+                        .getPackageName()
+                        .startsWith("dev.sluice.daemon.platform.darwin")) {
+                    darwin = true;
+                } else {
+                    elsewhere = true;
+                }
+            }
+            if (darwin != elsewhere) {
+                missing.add(
+                        seam.getSimpleName()
+                                + (darwin ? " (Linux lacks it)" : " (macOS lacks it)"));
+            }
+        }
+        assertThat(seams).contains("Platform", "PlatformRouteBackend", "RouteMonitor");
+        assertThat(missing).as("seam interfaces one platform does not implement").isEmpty();
+        for (String platform : List.of("linux.LinuxPlatform", "darwin.DarwinPlatform")) {
+            assertThat(production.get("dev.sluice.daemon.platform." + platform).getInterfaces())
+                    .extracting(type -> type.toErasure().getName())
+                    .containsExactly("dev.sluice.daemon.platform.Platform");
+        }
+    }
+
+    /**
+     * The daemon picks its platform once, at start: only {@code Platforms} makes one, and only the
+     * CLI's entry points ask it; everything else is handed the platform.
+     */
+    @Test
+    void theDaemonShouldPickThePlatformOnceAtStart() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("dev.sluice.daemon.platform.Platforms")
+                .should()
+                .callConstructorWhere(
+                        DescribedPredicate.describe(
+                                "a constructor of a Platform",
+                                call ->
+                                        call.getTargetOwner()
+                                                .isAssignableTo(
+                                                        "dev.sluice.daemon.platform.Platform")))
+                .check(production);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.sluice.daemon.cli..")
+                .should()
+                .callMethod("dev.sluice.daemon.platform.Platforms", "current")
                 .check(production);
     }
 

@@ -115,6 +115,8 @@ class ServiceFilesIT {
         assertThat(daemon)
                 .contains(
                         "dev.sluice.daemon True {'SuccessfulExit': False}",
+                        "/bin/sh -c /usr/local/bin/sluice recover --state-dir"
+                                + " /usr/local/var/lib/sluice; exec /usr/local/bin/sluice daemon",
                         "sluice daemon --config",
                         "/usr/local/var/log/sluice.log");
 

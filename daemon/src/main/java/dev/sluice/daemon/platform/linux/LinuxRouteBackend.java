@@ -1,8 +1,8 @@
 package dev.sluice.daemon.platform.linux;
 
+import dev.sluice.daemon.platform.PlatformRouteBackend;
 import dev.sluice.routing.manager.FirewallTable;
 import dev.sluice.routing.manager.Operation;
-import dev.sluice.routing.manager.RouteBackend;
 import dev.sluice.routing.manager.RouteException;
 import java.io.IOException;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  * Applies route-manager operations to Linux: rtnetlink, /proc/sys, nft, the resolver file and
  * systemd-resolved.
  */
-public final class LinuxRouteBackend implements RouteBackend, AutoCloseable {
+public final class LinuxRouteBackend implements PlatformRouteBackend {
     private final Rtnetlink netlink;
 
     public LinuxRouteBackend() throws NativeException {
