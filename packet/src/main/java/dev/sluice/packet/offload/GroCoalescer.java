@@ -336,7 +336,6 @@ public final class GroCoalescer {
         writePush[write] = push;
         if (push
                 || c.payloadLength < writeGsoSize[write]
-                || writeIpLength[write] > MAX_PACKET_LENGTH - writeGsoSize[write]
                 || (c.kind == GroCandidate.KIND_UDP && writeSegments[write] == MAX_UDP_SEGMENTS)) {
             flowWrite[flow] = FREE;
         }
