@@ -1,11 +1,6 @@
 package dev.sluice.packet.offload;
 
-import dev.sluice.packet.InternetChecksum;
-import dev.sluice.packet.IpProtocol;
-import dev.sluice.packet.Ipv4Header;
-import dev.sluice.packet.Ipv6Header;
 import dev.sluice.packet.TcpHeader;
-import dev.sluice.packet.UdpHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -64,9 +59,6 @@ public final class GroCoalescer {
 
     private static final int NO_PACKET = -1;
     private static final int FREE = -1;
-    private static final int ID_UNKNOWN = 0;
-    private static final int ID_INCREMENTING = 1;
-    private static final int ID_FIXED = 2;
 
     private final boolean udpAllowed;
     private final GroCandidate candidate = new GroCandidate();
@@ -208,7 +200,7 @@ public final class GroCoalescer {
         flowWrite[slot] = write;
         flowHash[slot] = candidate.flowHash;
         flowNextSequence[slot] = candidate.sequence + candidate.payloadLength;
-        flowIdMode[slot] = ID_UNKNOWN;
+        flowIdMode[slot] = GroMatch.ID_UNKNOWN;
         flowLastUse[slot] = ++useClock;
     }
 
@@ -225,25 +217,13 @@ public final class GroCoalescer {
     }
 
     private boolean sameKey(int head, int packet) {
-        ByteBuffer a = packetBuffer[head];
-        ByteBuffer b = packetBuffer[packet];
-        int aAt = packetOffset[head];
-        int bAt = packetOffset[packet];
-        if ((a.get(aAt) & 0xf0) != (b.get(bAt) & 0xf0)
-                || a.getInt(packetTransportOffset[head])
-                        != b.getInt(packetTransportOffset[packet])) {
-            return false;
-        }
-        if (candidate.ipVersion == 4) {
-            return a.get(aAt + Ipv4Header.PROTOCOL_OFFSET)
-                            == b.get(bAt + Ipv4Header.PROTOCOL_OFFSET)
-                    && a.getLong(aAt + Ipv4Header.SOURCE_OFFSET)
-                            == b.getLong(bAt + Ipv4Header.SOURCE_OFFSET);
-        }
-        return a.get(aAt + Ipv6Header.NEXT_HEADER_OFFSET)
-                        == b.get(bAt + Ipv6Header.NEXT_HEADER_OFFSET)
-                && equalBytes(
-                        a, aAt + Ipv6Header.SOURCE_OFFSET, b, bAt + Ipv6Header.SOURCE_OFFSET, 32);
+        return GroMatch.sameFlow(
+                packetBuffer[head],
+                packetOffset[head],
+                packetTransportOffset[head],
+                packetBuffer[packet],
+                packetOffset[packet],
+                packetTransportOffset[packet]);
     }
 
     private boolean canJoin(int flow, int packet) {
@@ -253,77 +233,40 @@ public final class GroCoalescer {
         if (c.kind != writeKind[write]
                 || c.payloadLength > writeGsoSize[write]
                 || c.payloadLength > MAX_PACKET_LENGTH - writeIpLength[write]
-                || !sameNetworkFields(flow, head, packet)) {
+                || !GroMatch.sameNetworkFields(
+                        packetBuffer[head],
+                        packetOffset[head],
+                        packetBuffer[packet],
+                        packetOffset[packet],
+                        writeSegments[write],
+                        flowIdMode[flow])) {
             return false;
         }
         if (c.kind == GroCandidate.KIND_UDP) {
             return writeSegments[write] < MAX_UDP_SEGMENTS;
         }
-        ByteBuffer a = packetBuffer[head];
-        ByteBuffer b = packetBuffer[packet];
-        int aTcp = packetTransportOffset[head];
-        int bTcp = packetTransportOffset[packet];
-        int headerLength = packetPayloadOffset[head] - aTcp;
+        int headTcp = packetTransportOffset[head];
         return c.sequence == flowNextSequence[flow]
-                && c.transportHeaderLength == headerLength
-                && a.getInt(aTcp + TcpHeader.ACKNOWLEDGMENT_OFFSET)
-                        == b.getInt(bTcp + TcpHeader.ACKNOWLEDGMENT_OFFSET)
-                && a.getShort(aTcp + TcpHeader.WINDOW_OFFSET)
-                        == b.getShort(bTcp + TcpHeader.WINDOW_OFFSET)
-                && equalBytes(
-                        a,
-                        aTcp + TcpHeader.OPTIONS_OFFSET,
-                        b,
-                        bTcp + TcpHeader.OPTIONS_OFFSET,
-                        headerLength - TcpHeader.MIN_LENGTH);
-    }
-
-    /** IPv4 TOS, TTL, DF and identification sequence; IPv6 first word and hop limit. */
-    private boolean sameNetworkFields(int flow, int head, int packet) {
-        ByteBuffer a = packetBuffer[head];
-        ByteBuffer b = packetBuffer[packet];
-        int aAt = packetOffset[head];
-        int bAt = packetOffset[packet];
-        if (candidate.ipVersion == 6) {
-            return a.getInt(aAt) == b.getInt(bAt)
-                    && a.get(aAt + Ipv6Header.HOP_LIMIT_OFFSET)
-                            == b.get(bAt + Ipv6Header.HOP_LIMIT_OFFSET);
-        }
-        if (a.get(aAt + Ipv4Header.TOS_OFFSET) != b.get(bAt + Ipv4Header.TOS_OFFSET)
-                || a.get(aAt + Ipv4Header.TTL_OFFSET) != b.get(bAt + Ipv4Header.TTL_OFFSET)
-                || a.getShort(aAt + Ipv4Header.FLAGS_FRAGMENT_OFFSET)
-                        != b.getShort(bAt + Ipv4Header.FLAGS_FRAGMENT_OFFSET)) {
-            return false;
-        }
-        int headId = a.getShort(aAt + Ipv4Header.IDENTIFICATION_OFFSET) & 0xffff;
-        int id = b.getShort(bAt + Ipv4Header.IDENTIFICATION_OFFSET) & 0xffff;
-        boolean incrementing = id == ((headId + writeSegments[flowWrite[flow]]) & 0xffff);
-        boolean fixed =
-                id == headId
-                        && (a.getShort(aAt + Ipv4Header.FLAGS_FRAGMENT_OFFSET)
-                                        & Ipv4Header.FLAG_DONT_FRAGMENT)
-                                != 0;
-        return switch (flowIdMode[flow]) {
-            case ID_INCREMENTING -> incrementing;
-            case ID_FIXED -> fixed;
-            default -> incrementing || fixed;
-        };
+                && GroMatch.sameTcpHeaderRest(
+                        packetBuffer[head],
+                        headTcp,
+                        packetPayloadOffset[head] - headTcp,
+                        packetBuffer[packet],
+                        packetTransportOffset[packet],
+                        c.transportHeaderLength);
     }
 
     private void join(int flow, int packet) {
         GroCandidate c = candidate;
         int write = flowWrite[flow];
-        if (c.ipVersion == 4 && flowIdMode[flow] == ID_UNKNOWN) {
+        if (c.ipVersion == 4 && flowIdMode[flow] == GroMatch.ID_UNKNOWN) {
             int head = writeHead[write];
-            int headId =
-                    packetBuffer[head].getShort(
-                                    packetOffset[head] + Ipv4Header.IDENTIFICATION_OFFSET)
-                            & 0xffff;
-            int id =
-                    packetBuffer[packet].getShort(
-                                    packetOffset[packet] + Ipv4Header.IDENTIFICATION_OFFSET)
-                            & 0xffff;
-            flowIdMode[flow] = id == headId ? ID_FIXED : ID_INCREMENTING;
+            flowIdMode[flow] =
+                    GroMatch.idMode(
+                            packetBuffer[head],
+                            packetOffset[head],
+                            packetBuffer[packet],
+                            packetOffset[packet]);
         }
         nextMember[writeTail[write]] = packet;
         writeTail[write] = packet;
@@ -344,21 +287,6 @@ public final class GroCoalescer {
     /** A TCP segment with PSH: nothing may follow it in a super-packet. */
     private static boolean pushed(GroCandidate c) {
         return c.kind == GroCandidate.KIND_TCP && (c.tcpFlags & TcpHeader.FLAG_PSH) != 0;
-    }
-
-    private static boolean equalBytes(ByteBuffer a, int aAt, ByteBuffer b, int bAt, int length) {
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            if (a.getLong(aAt + i) != b.getLong(bAt + i)) {
-                return false;
-            }
-        }
-        for (; i < length; i++) {
-            if (a.get(aAt + i) != b.get(bAt + i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Packets added since the last {@link #reset}. */
@@ -452,63 +380,16 @@ public final class GroCoalescer {
      */
     private void finishSuperPacket(int write, ByteBuffer buffer, int at) {
         int head = writeHead[write];
-        int ip = at + VirtioNetHeader.LENGTH;
-        int networkHeaderLength = packetTransportOffset[head] - packetOffset[head];
-        int headersLength = packetPayloadOffset[head] - packetOffset[head];
-        int transport = ip + networkHeaderLength;
-        int ipLength = writeIpLength[write];
-        int transportLength = ipLength - networkHeaderLength;
-        boolean tcp = writeKind[write] == GroCandidate.KIND_TCP;
-        boolean ipv4 = (buffer.get(ip) & 0xf0) == 0x40;
-        int protocol = tcp ? IpProtocol.TCP : IpProtocol.UDP;
-        long pseudoHeaderSum;
-        if (ipv4) {
-            buffer.putShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, (short) ipLength);
-            buffer.putShort(ip + Ipv4Header.CHECKSUM_OFFSET, (short) 0);
-            buffer.putShort(
-                    ip + Ipv4Header.CHECKSUM_OFFSET,
-                    (short) InternetChecksum.compute(buffer, ip, networkHeaderLength));
-            pseudoHeaderSum =
-                    InternetChecksum.pseudoHeaderSumV4(
-                            buffer.getInt(ip + Ipv4Header.SOURCE_OFFSET),
-                            buffer.getInt(ip + Ipv4Header.DESTINATION_OFFSET),
-                            protocol,
-                            transportLength);
-        } else {
-            buffer.putShort(ip + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short) transportLength);
-            pseudoHeaderSum =
-                    InternetChecksum.pseudoHeaderSumV6(
-                            buffer.getLong(ip + Ipv6Header.SOURCE_OFFSET),
-                            buffer.getLong(ip + Ipv6Header.SOURCE_OFFSET + 8),
-                            buffer.getLong(ip + Ipv6Header.DESTINATION_OFFSET),
-                            buffer.getLong(ip + Ipv6Header.DESTINATION_OFFSET + 8),
-                            protocol,
-                            transportLength);
-        }
-        int checksumField;
-        int gsoType;
-        if (tcp) {
-            if (writePush[write]) {
-                int flags = buffer.get(transport + TcpHeader.FLAGS_OFFSET);
-                buffer.put(transport + TcpHeader.FLAGS_OFFSET, (byte) (flags | TcpHeader.FLAG_PSH));
-            }
-            checksumField = TcpHeader.CHECKSUM_OFFSET;
-            gsoType = ipv4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6;
-        } else {
-            buffer.putShort(transport + UdpHeader.LENGTH_OFFSET, (short) transportLength);
-            checksumField = UdpHeader.CHECKSUM_OFFSET;
-            gsoType = VirtioNetHeader.GSO_UDP_L4;
-        }
-        buffer.putShort(
-                transport + checksumField, (short) PartialChecksum.partialValue(pseudoHeaderSum));
-        virtio.wrap(buffer, at)
-                .set(
-                        VirtioNetHeader.FLAG_NEEDS_CHECKSUM,
-                        gsoType,
-                        headersLength,
-                        writeGsoSize[write],
-                        networkHeaderLength,
-                        checksumField);
+        SuperPacketHeader.finish(
+                buffer,
+                at,
+                writeKind[write] == GroCandidate.KIND_TCP,
+                packetTransportOffset[head] - packetOffset[head],
+                packetPayloadOffset[head] - packetOffset[head],
+                writeIpLength[write],
+                writeGsoSize[write],
+                writePush[write],
+                virtio);
     }
 
     /** The first packet of write {@code write} (index for the accessors below). */
