@@ -180,6 +180,31 @@ public final class PacketBuilder {
         return this;
     }
 
+    /** Sets the TCP sequence number (default 1). */
+    public PacketBuilder sequence(int sequence) {
+        requireTcp("sequence").putInt(TcpHeader.SEQUENCE_OFFSET, sequence);
+        return this;
+    }
+
+    /** Sets the TCP acknowledgment number (default 1 with ACK, else 0). */
+    public PacketBuilder acknowledgment(int acknowledgment) {
+        requireTcp("acknowledgment").putInt(TcpHeader.ACKNOWLEDGMENT_OFFSET, acknowledgment);
+        return this;
+    }
+
+    /** Sets the TCP window (default 65535). */
+    public PacketBuilder window(int window) {
+        requireTcp("window").putShort(TcpHeader.WINDOW_OFFSET, (short) window);
+        return this;
+    }
+
+    private ByteBuffer requireTcp(String what) {
+        if (protocol != IpProtocol.TCP) {
+            throw new IllegalStateException(what + " needs tcp(...) first");
+        }
+        return ByteBuffer.wrap(transportHeader);
+    }
+
     /** Appends raw TCP option bytes (padded with EOL to a multiple of 4) to the TCP header. */
     public PacketBuilder tcpOptions(byte... options) {
         if (protocol != IpProtocol.TCP) {
