@@ -102,8 +102,8 @@ public final class DebianRoot {
         }
     }
 
-    /** A short hash of everything that decides the root's content. */
-    static String recipeHash() throws Exception {
+    /** A short hash of everything that decides the root's content (part of its directory name). */
+    public static String recipeHash() throws Exception {
         String recipe = String.join("\n", SUITE, MIRROR, String.join(",", PACKAGES), NEUTRALISE);
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         return HexFormat.of()
