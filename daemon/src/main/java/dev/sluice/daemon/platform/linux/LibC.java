@@ -108,4 +108,16 @@ final class LibC {
      * count[0]} set to the number needed when {@code groups} is too small.
      */
     static native int getgrouplist(String user, int group, int[] groups, int[] count);
+
+    /** Size of {@code struct timex} on LP64 Linux. */
+    static final int TIMEX_BYTES = 208;
+
+    /** adjtimex(2) result: the clock is not synchronized. */
+    static final int TIME_ERROR = 5;
+
+    /**
+     * adjtimex(2) on a {@code struct timex} ({@code modes} 0: read only, no privilege needed);
+     * returns the clock state; {@code maxerror} (microseconds) is the long at byte 24.
+     */
+    static native int adjtimex(byte[] timex);
 }
