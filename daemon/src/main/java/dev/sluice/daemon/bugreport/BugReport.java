@@ -342,6 +342,12 @@ public final class BugReport {
     }
 
     private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (run sluice bugreport as root)";
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

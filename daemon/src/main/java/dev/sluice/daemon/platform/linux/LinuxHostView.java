@@ -26,7 +26,16 @@ public final class LinuxHostView implements HostView {
 
     @Override
     public String routes(boolean ipv6, String table) throws IOException {
-        return run("ip", ipv6 ? "-6" : "-4", "route", "show", "table", table);
+        List<String> command = List.of("ip", ipv6 ? "-6" : "-4", "route", "show", "table", table);
+        ExternalCommand.Result result = ExternalCommand.run(command, null, TIMEOUT_MS, "ip route");
+        if (result.exitCode() != 0 && result.output().contains("FIB table does not exist")) {
+            return "# table " + table + " does not exist (no route in it)\n";
+        }
+        if (result.exitCode() != 0) {
+            throw new IOException(
+                    "ip exited " + result.exitCode() + ": " + result.output().strip());
+        }
+        return result.output();
     }
 
     @Override
