@@ -168,6 +168,65 @@ class ServiceUnderSystemdIT {
 
     @Test
     @Order(4)
+    void shouldWriteASupportReportWithoutTheKeyWhenRunOnAConnectedHost() throws Exception {
+        String written = host.execChecked("sluice", "bugreport", "-o", "/root/report.tar.gz");
+        assertThat(written).startsWith("sluice bugreport: wrote /root/report.tar.gz (");
+        Path extracted = Files.createDirectories(directory.resolve("report"));
+        Shell.check(
+                "tar",
+                "-xzf",
+                host.file("/root/report.tar.gz").toString(),
+                "-C",
+                extracted.toString());
+        Path report = extracted.resolve("report");
+        assertThat(Files.readString(report.resolve("system/nftables.txt")))
+                .contains("table inet sluice");
+        assertThat(Files.readString(report.resolve("system/ip-rules.txt")))
+                .contains("5400:\tfrom all lookup 51820");
+        assertThat(Files.readString(report.resolve("system/ip-routes.txt")))
+                .contains("default dev sluice0");
+        assertThat(Files.readString(report.resolve("system/resolver.txt")))
+                .contains("# written by sluice");
+        assertThat(Files.readString(report.resolve("journal/sluice.txt")))
+                .contains("starting: config /etc/sluice/sluice.conf");
+        assertThat(Files.readString(report.resolve("daemon/status.json")))
+                .contains("\"state\" : \"connected\"");
+        assertThat(Files.readString(report.resolve("daemon/metrics.txt"))).contains("sluice_state");
+        assertThat(Files.readString(report.resolve("config/effective.conf")))
+                .contains(
+                        "PrivateKey = (redacted); its public key is " + fixture.clientPublicKey());
+        assertThat(Files.readString(report.resolve("checks.txt")))
+                .startsWith("# known problems found by sluice bugreport");
+        String privateKey =
+                SluiceBed.config(fixture)
+                        .lines()
+                        .filter(line -> line.startsWith("PrivateKey = "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("PrivateKey = ".length());
+        byte[] raw = java.util.Base64.getDecoder().decode(privateKey);
+        String hex = java.util.HexFormat.of().formatHex(raw);
+        try (var files = Files.walk(extracted)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text =
+                        new String(
+                                Files.readAllBytes(file),
+                                java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(text)
+                        .as(file.toString())
+                        .doesNotContain(
+                                privateKey,
+                                privateKey.replace("=", ""),
+                                hex,
+                                hex.toUpperCase(java.util.Locale.ROOT))
+                        .doesNotContain(
+                                new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void shouldBeRestartedAndRecoveredBySystemdWhenKilled() throws Exception {
         assertThat(awaitCorpPingMs(20_000)).isNotNegative();
         String killedPid = host.unitProperty("sluice", "MainPID");
@@ -198,7 +257,7 @@ class ServiceUnderSystemdIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldLeaveTheNamespaceAsBeforeBootWhenStopped() throws Exception {
         Shell.Output stop = host.systemctl("stop", "sluice");
         assertThat(stop.exitCode()).as(stop.err()).isZero();
