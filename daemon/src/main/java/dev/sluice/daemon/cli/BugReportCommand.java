@@ -18,13 +18,16 @@ import picocli.CommandLine.Spec;
         name = "bugreport",
         mixinStandardHelpOptions = true,
         description = {
-            "Write a .tar.gz for support: version, the effective configuration (keys redacted) and",
-            "its managed sources, status and metrics of the daemon, the state directory, Sluice's",
-            "rules, routes and nftables tables, the resolver setup, the service's recent journal",
-            "and checks.txt, the known problems found (strict rp_filter on the uplink, another",
-            "VPN's rules before Sluice's, a route in main winning over the capture, an unreachable",
-            "endpoint, a clock far off). It never contains a private or preshared key. Run it as",
-            "root for a complete report."
+            "Write a support archive that holds no secret key.",
+            "",
+            "The archive (.tar.gz) holds the version, the effective configuration (keys redacted, a private"
+                    + " key shown as its public key) and its managed sources, the daemon's status"
+                    + " and metrics, the state directory, Sluice's rules, routes and nftables"
+                    + " tables, the resolver setup, the service's recent journal, and checks.txt:"
+                    + " the known problems found (strict rp_filter on the uplink, another VPN's"
+                    + " rules before Sluice's, a route in main winning over the capture, an"
+                    + " unreachable endpoint, a clock far off). Run it as root for a complete"
+                    + " report; what could not be collected is listed in the archive."
         })
 final class BugReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
