@@ -1,7 +1,6 @@
 package dev.sluice.it.rootfs;
 
 import dev.sluice.testkit.Privileged;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +110,7 @@ public final class DebianRoot {
     }
 
     /** Roots of older recipes are never used again: free their space. */
-    private static void removeOtherRecipes(Path keep) throws IOException {
+    private static void removeOtherRecipes(Path keep) throws Exception {
         try (Stream<Path> entries = Files.list(CACHE)) {
             for (Path entry : entries.toList()) {
                 if (Files.isDirectory(entry)
@@ -142,15 +140,10 @@ public final class DebianRoot {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    /** Deletes a directory tree without following symbolic links out of it. */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
+    /** Deletes a directory tree, staying on its file system (a forgotten mount stays intact). */
+    static void deleteTree(Path root) throws Exception {
+        if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            run(List.of("rm", "-rf", "--one-file-system", root.toString()), "removing " + root);
         }
     }
 }

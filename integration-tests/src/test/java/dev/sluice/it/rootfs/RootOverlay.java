@@ -101,7 +101,7 @@ public final class RootOverlay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (mounted) {
             // A process that outlived its container may still hold the mount: detach it lazily
             // rather than leave it mounted.
@@ -110,7 +110,9 @@ public final class RootOverlay implements AutoCloseable {
             }
             mounted = false;
         }
-        tryRun("rm", "-rf", "--one-file-system", directory.toString());
+        if (Files.exists(directory)) {
+            tryRun("rm", "-rf", "--one-file-system", directory.toString());
+        }
     }
 
     private static void run(String... command) throws IOException {

@@ -49,6 +49,7 @@ public final class SystemdContainer implements AutoCloseable {
     private final RootOverlay root;
     private Process nspawn;
     private long initPid;
+    private Thread cleanupAtExit;
 
     private SystemdContainer(
             String name, String networkNamespace, Path directory, RootOverlay root) {
@@ -72,6 +73,10 @@ public final class SystemdContainer implements AutoCloseable {
         Files.createDirectories(directory);
         RootOverlay root = RootOverlay.mount(lower, directory.resolve("root"));
         SystemdContainer container = new SystemdContainer(name, networkNamespace, directory, root);
+        // A test JVM that is stopped (a timeout, Ctrl-C) still powers the container off and
+        // unmounts its root.
+        container.cleanupAtExit = new Thread(container::closeQuietly, "close " + name);
+        Runtime.getRuntime().addShutdownHook(container.cleanupAtExit);
         try {
             container
                     .chroot("systemctl mask systemd-sysctl.service >/dev/null 2>&1")
@@ -79,7 +84,7 @@ public final class SystemdContainer implements AutoCloseable {
             Files.writeString(root.resolve("/etc/hostname"), name + "\n");
             return container;
         } catch (Exception | Error e) {
-            root.close();
+            container.close();
             throw e;
         }
     }
@@ -309,7 +314,7 @@ public final class SystemdContainer implements AutoCloseable {
      * Powers the container off cleanly (SIGTERM to nspawn, which asks systemd to shut down: every
      * unit stops) and waits for it; forcibly after 90 s.
      */
-    public void shutdown() throws InterruptedException {
+    public synchronized void shutdown() throws InterruptedException {
         if (nspawn == null) {
             return;
         }
@@ -339,11 +344,26 @@ public final class SystemdContainer implements AutoCloseable {
 
     /** Powers off (when running), unmounts and deletes the root. */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         try {
             shutdown();
         } finally {
             root.close();
+            if (cleanupAtExit != null && Thread.currentThread() != cleanupAtExit) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway and finds nothing left to do
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (Exception e) {
+            System.err.println(name + ": cleaning up at exit: " + e.getMessage());
         }
     }
 
