@@ -39,7 +39,7 @@ public interface HostView {
      */
     String routeGet(String address, int mark) throws IOException;
 
-    /** What the kernel says about the wall clock ({@code adjtimex}). */
+    /** What the kernel says about the wall clock ({@code adjtimex}), or null when unknown. */
     ClockState clock();
 
     /**

@@ -4,7 +4,7 @@ import dev.sluice.daemon.localsocket.AcceptLoop;
 import dev.sluice.daemon.localsocket.Deadline;
 import dev.sluice.daemon.localsocket.LineReader;
 import dev.sluice.daemon.localsocket.LocalSocketLimits;
-import dev.sluice.daemon.platform.linux.GroupMembership;
+import dev.sluice.daemon.platform.GroupMembership;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -88,27 +88,6 @@ final class LibC {
 
     static native int getpid();
 
-    /** ERANGE: the caller's buffer is too small ({@code getpwnam_r}, {@code getgrnam_r}). */
-    static final int ERANGE = 34;
-
-    /**
-     * getpwnam_r(3): {@code passwd} receives the {@code struct passwd} (its string pointers point
-     * into {@code buffer}'s native copy and are not to be followed); {@code result[0]} is non-zero
-     * when the user exists.
-     */
-    static native int getpwnam_r(
-            String name, byte[] passwd, byte[] buffer, long bufferLength, long[] result);
-
-    /** getgrnam_r(3), as {@link #getpwnam_r} for {@code struct group}. */
-    static native int getgrnam_r(
-            String name, byte[] group, byte[] buffer, long bufferLength, long[] result);
-
-    /**
-     * getgrouplist(3): the groups of {@code user} from NSS, {@code group} included; -1 with {@code
-     * count[0]} set to the number needed when {@code groups} is too small.
-     */
-    static native int getgrouplist(String user, int group, int[] groups, int[] count);
-
     /** Size of {@code struct timex} on LP64 Linux. */
     static final int TIMEX_BYTES = 208;
 

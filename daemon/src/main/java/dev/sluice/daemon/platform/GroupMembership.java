@@ -1,5 +1,7 @@
-package dev.sluice.daemon.platform.linux;
+package dev.sluice.daemon.platform;
 
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -12,16 +14,23 @@ import java.util.OptionalInt;
  * calls are used); each call allocates and may block on the name service, so it is for the control
  * path only.
  *
- * <p>Offsets are those of the LP64 Linux ABI (x86-64, aarch64): {@code struct passwd} holds {@code
- * pw_gid} at byte 20 of 48, {@code struct group} holds {@code gr_gid} at byte 16 of 32.
+ * <p>POSIX, so shared by both platforms: the calls and the layouts used are the same in glibc and
+ * in macOS's libSystem on LP64 (x86-64, arm64): {@code struct passwd} holds {@code pw_gid} at byte
+ * 20 (the struct is 48 bytes on Linux, 72 on macOS), {@code struct group} holds {@code gr_gid} at
+ * byte 16 of 32; {@code ERANGE} is 34 on both. Bound by JNA direct mapping on first use.
  */
 public final class GroupMembership {
-    private static final int PASSWD_BYTES = 48;
+    static {
+        Native.register(GroupMembership.class, NativeLibrary.getInstance("c"));
+    }
+
+    private static final int PASSWD_BYTES = 72;
     private static final int PASSWD_GID_OFFSET = 20;
     private static final int GROUP_BYTES = 32;
     private static final int GROUP_GID_OFFSET = 16;
     private static final int FIRST_BUFFER_BYTES = 4096;
     private static final int MAX_BUFFER_BYTES = 1 << 20;
+    private static final int ERANGE = 34;
 
     private GroupMembership() {}
 
@@ -56,7 +65,7 @@ public final class GroupMembership {
     static int[] groupIds(String user, int primary) {
         int[] groups = new int[64];
         int[] count = {groups.length};
-        while (LibC.getgrouplist(user, primary, groups, count) < 0) {
+        while (getgrouplist(user, primary, groups, count) < 0) {
             if (count[0] <= groups.length) {
                 // glibc reports the count it needs; a name service that does not is asked again
                 // with twice the room, up to a bound.
@@ -81,9 +90,9 @@ public final class GroupMembership {
             byte[] buffer = new byte[bufferBytes];
             int error =
                     user
-                            ? LibC.getpwnam_r(name, struct, buffer, bufferBytes, result)
-                            : LibC.getgrnam_r(name, struct, buffer, bufferBytes, result);
-            if (error == LibC.ERANGE) {
+                            ? getpwnam_r(name, struct, buffer, bufferBytes, result)
+                            : getgrnam_r(name, struct, buffer, bufferBytes, result);
+            if (error == ERANGE) {
                 continue;
             }
             if (error != 0 || result[0] == 0) {
@@ -94,4 +103,22 @@ public final class GroupMembership {
         }
         return OptionalInt.empty();
     }
+
+    /**
+     * getpwnam_r(3): {@code passwd} receives the {@code struct passwd} (its string pointers point
+     * into {@code buffer}'s native copy and are not to be followed); {@code result[0]} is non-zero
+     * when the user exists.
+     */
+    private static native int getpwnam_r(
+            String name, byte[] passwd, byte[] buffer, long bufferLength, long[] result);
+
+    /** getgrnam_r(3), as {@link #getpwnam_r} for {@code struct group}. */
+    private static native int getgrnam_r(
+            String name, byte[] group, byte[] buffer, long bufferLength, long[] result);
+
+    /**
+     * getgrouplist(3): the groups of {@code user} from NSS, {@code group} included; -1 with {@code
+     * count[0]} set to the number needed when {@code groups} is too small.
+     */
+    private static native int getgrouplist(String user, int group, int[] groups, int[] count);
 }
