@@ -59,11 +59,42 @@ public final class ConfigLoader {
      */
     public static Result load(Path file, List<Path> managed) {
         Problems problems = new Problems();
-        IniDocument document = readIni(file, problems);
+        Map<String, String> managedFiles = new HashMap<>();
+        IniDocument document = merge(file, managed, problems, managedFiles);
         if (document == null) {
             return new Result(null, problems.list());
         }
-        Map<String, String> managedFiles = new HashMap<>();
+        SluiceConfig config = new ConfigBinder(document, managedFiles, problems).bind();
+        return new Result(config, problems.list());
+    }
+
+    /**
+     * The configuration as the daemon reads it, before validation.
+     *
+     * @param document the user's file with the managed overlays applied key by key; every entry
+     *     keeps the file and line it came from; null when the user's file cannot be read
+     * @param problems what went wrong reading the files (syntax, unreadable overlays)
+     */
+    public record Effective(IniDocument document, List<Problem> problems) {}
+
+    /**
+     * Reads {@code file} and applies {@code managed} overlays as {@link #load(Path, List)} does,
+     * without binding: for reports that show the configuration ({@code sluice bugreport}), also an
+     * invalid one.
+     */
+    public static Effective effective(Path file, List<Path> managed) {
+        Problems problems = new Problems();
+        IniDocument document = merge(file, managed, problems, new HashMap<>());
+        return new Effective(document, problems.list());
+    }
+
+    /** The user's file with the overlays applied; each overlay's source goes to managedFiles. */
+    private static IniDocument merge(
+            Path file, List<Path> managed, Problems problems, Map<String, String> managedFiles) {
+        IniDocument document = readIni(file, problems);
+        if (document == null) {
+            return null;
+        }
         for (Path overlayFile : managed) {
             IniDocument overlay =
                     overlayFile.toString().endsWith(".plist")
@@ -74,8 +105,7 @@ public final class ConfigLoader {
                 ManagedOverlay.apply(document, overlay);
             }
         }
-        SluiceConfig config = new ConfigBinder(document, managedFiles, problems).bind();
-        return new Result(config, problems.list());
+        return document;
     }
 
     /** Loads configuration text (for tests and fuzzing); {@code name} appears in messages. */

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             ReloadCommand.class,
             MetricsCommand.class,
             RecoverCommand.class,
+            BugReportCommand.class,
             KillSwitchCommand.class,
             LabCommand.class,
             CheckConfigCommand.class,

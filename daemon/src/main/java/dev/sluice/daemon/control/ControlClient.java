@@ -26,6 +26,16 @@ public final class ControlClient {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
+            if ("Permission denied".equals(e.getMessage())) {
+                // The socket's mode (0660, group sluice) refused the connection: the same words as
+                // the daemon's own credentials check, not "no daemon".
+                throw new IOException(
+                        ControlServer.refusal(System.getProperty("user.name", "(unknown)"))
+                                + " (the control socket "
+                                + socket
+                                + " is for them only)",
+                        e);
+            }
             throw new Unreachable(
                     "no Sluice daemon at "
                             + socket

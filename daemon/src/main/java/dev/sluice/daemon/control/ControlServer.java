@@ -4,6 +4,7 @@ import dev.sluice.daemon.localsocket.AcceptLoop;
 import dev.sluice.daemon.localsocket.Deadline;
 import dev.sluice.daemon.localsocket.LineReader;
 import dev.sluice.daemon.localsocket.LocalSocketLimits;
+import dev.sluice.daemon.platform.GroupMembership;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -26,7 +26,8 @@ import jdk.net.UnixDomainPrincipal;
  * Listens on the control socket: mode 0660, group {@value #GROUP} when that group exists (else the
  * daemon's group). Each client gets a virtual thread; requests are answered in order, one reply
  * line per request line. Callers other than root, the daemon's own user and members of the group
- * get an error reply to everything.
+ * (primary or supplementary, as the name service says: {@link GroupMembership}) get an error reply
+ * to everything.
  *
  * <p>Bounded by {@link LocalSocketLimits}: at most 32 clients at once (a further one gets an error
  * reply and is closed), each request line whole within 5 s of the connection or the previous reply
@@ -158,24 +159,17 @@ public final class ControlServer implements AutoCloseable {
         if (user.equals("root") || user.equals(System.getProperty("user.name"))) {
             return null;
         }
-        if (caller.group().getName().equals(GROUP) || groupMembers().contains(user)) {
+        // The caller's own group first (SO_PEERCRED), then its membership as the name service
+        // knows it (files, LDAP, sssd …), as login and sudo decide.
+        if (caller.group().getName().equals(GROUP) || GroupMembership.isMember(user, GROUP)) {
             return null;
         }
-        return "permission denied: user " + user + " is not root and not in group " + GROUP;
+        return refusal(user);
     }
 
-    private static List<String> groupMembers() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/group"))) {
-                String[] fields = line.split(":", -1);
-                if (fields.length == 4 && fields[0].equals(GROUP) && !fields[3].isEmpty()) {
-                    return List.of(fields[3].split(","));
-                }
-            }
-        } catch (IOException ignored) {
-            // No readable group file: only root and the daemon's user get in.
-        }
-        return List.of();
+    /** The reply to a caller who is neither root, the daemon's user nor in group {@value GROUP}. */
+    public static String refusal(String user) {
+        return "permission denied: user " + user + " is not root and not in group " + GROUP;
     }
 
     public Path path() {

@@ -49,7 +49,12 @@ class ServiceFilesIT {
         assertThat(unit)
                 .contains(
                         "Type=notify",
-                        "ExecStopPost=" + launcher + " recover",
+                        "ExecStartPre=/bin/sh -c 'if [ -n \"$$(ls -A /var/lib/sluice)\" ]; then exec "
+                                + launcher
+                                + " recover --state-dir /var/lib/sluice; fi'",
+                        "ExecStopPost=/bin/sh -c 'if [ -n \"$$(ls -A /var/lib/sluice)\" ]; then exec "
+                                + launcher
+                                + " recover --state-dir /var/lib/sluice; fi'",
                         "Restart=on-failure",
                         "NoNewPrivileges=yes",
                         "ProtectSystem=strict",

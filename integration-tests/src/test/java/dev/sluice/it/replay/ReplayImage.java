@@ -1,6 +1,7 @@
 package dev.sluice.it.replay;
 
-import dev.sluice.testkit.Privileged;
+import dev.sluice.it.rootfs.DebianRoot;
+import dev.sluice.it.rootfs.RootOverlay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,58 +11,51 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The replay image, built without any registry: a debootstrap minbase root of Debian 12 with the
- * tools the replay needs (iproute2, nftables, python3, wireguard-go, wireguard-tools, tcpdump) and
- * the project's .deb installed, imported with {@code docker import}. Tagged with the .deb's hash,
- * so a rebuilt package makes a new image and an unchanged one is reused.
+ * The replay image, built without any registry: the cached Debian 12 root of the system tests
+ * ({@link DebianRoot}: minbase with iproute2, nftables, python3, wireguard-go, wireguard-tools,
+ * tcpdump …) with the project's .deb installed in an overlay, imported with {@code docker import}.
+ * Tagged with the .deb's hash and the root's recipe, so a rebuilt package or a changed root makes a
+ * new image and an unchanged one is reused.
  */
 final class ReplayImage {
-    private static final String PACKAGES =
-            "iproute2,nftables,python3,wireguard-go,wireguard-tools,tcpdump,procps";
-
     private ReplayImage() {}
 
     /** The image name, built when the daemon does not have it yet. */
     static String ensure(Path dockerSocket, Path deb, Path workDirectory) throws Exception {
-        String tag = "sluice-replay:" + sha256(deb).substring(0, 16);
+        String tag =
+                "sluice-replay:"
+                        + sha256(deb).substring(0, 12)
+                        + "-"
+                        + DebianRoot.recipeHash().substring(0, 8);
         if (run(null, "docker", "--host", "unix://" + dockerSocket, "image", "inspect", tag) == 0) {
             return tag;
         }
-        Privileged.requireTool("debootstrap", "builds the image's root file system");
-        Path root = workDirectory.resolve("image-root");
-        check(
-                run(
-                        null,
-                        "debootstrap",
-                        "--variant=minbase",
-                        "--include=" + PACKAGES,
-                        "bookworm",
-                        root.toString(),
-                        "http://deb.debian.org/debian"),
-                "debootstrap");
-        Files.copy(deb, root.resolve("tmp/sluice.deb"));
-        check(
-                run(
-                        null,
-                        "chroot",
-                        root.toString(),
-                        "sh",
-                        "-c",
-                        "mount -t proc proc /proc && trap 'umount /proc' EXIT && DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/sluice.deb && rm /tmp/sluice.deb"),
-                "dpkg -i in the image root");
-        Process tar = new ProcessBuilder("tar", "-C", root.toString(), "-c", ".").start();
-        Process load =
-                new ProcessBuilder("docker", "--host", "unix://" + dockerSocket, "import", "-", tag)
-                        .redirectErrorStream(true)
-                        .start();
-        try (InputStream in = tar.getInputStream();
-                var out = load.getOutputStream()) {
-            in.transferTo(out);
-        }
-        check(tar.waitFor(), "tar of the image root");
-        String output = new String(load.getInputStream().readAllBytes());
-        if (load.waitFor() != 0) {
-            throw new IllegalStateException("docker import: " + output);
+        try (RootOverlay root =
+                RootOverlay.mount(DebianRoot.ensure(), workDirectory.resolve("image-root"))) {
+            Files.copy(deb, root.resolve("/tmp/sluice.deb"));
+            root.chroot("dpkg -i /tmp/sluice.deb && rm /tmp/sluice.deb")
+                    .orThrow("dpkg -i in the image root");
+            Process tar =
+                    new ProcessBuilder("tar", "-C", root.root().toString(), "-c", ".").start();
+            Process load =
+                    new ProcessBuilder(
+                                    "docker",
+                                    "--host",
+                                    "unix://" + dockerSocket,
+                                    "import",
+                                    "-",
+                                    tag)
+                            .redirectErrorStream(true)
+                            .start();
+            try (InputStream in = tar.getInputStream();
+                    var out = load.getOutputStream()) {
+                in.transferTo(out);
+            }
+            check(tar.waitFor(), "tar of the image root");
+            String output = new String(load.getInputStream().readAllBytes());
+            if (load.waitFor() != 0) {
+                throw new IllegalStateException("docker import: " + output);
+            }
         }
         return tag;
     }

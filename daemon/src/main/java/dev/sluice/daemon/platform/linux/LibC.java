@@ -87,4 +87,16 @@ final class LibC {
     static native String strerror(int errno);
 
     static native int getpid();
+
+    /** Size of {@code struct timex} on LP64 Linux. */
+    static final int TIMEX_BYTES = 208;
+
+    /** adjtimex(2) result: the clock is not synchronized. */
+    static final int TIME_ERROR = 5;
+
+    /**
+     * adjtimex(2) on a {@code struct timex} ({@code modes} 0: read only, no privilege needed);
+     * returns the clock state; {@code maxerror} (microseconds) is the long at byte 24.
+     */
+    static native int adjtimex(byte[] timex);
 }
