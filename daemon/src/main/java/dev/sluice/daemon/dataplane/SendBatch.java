@@ -20,6 +20,12 @@ final class SendBatch {
     /** The most datagrams one UDP GSO send may carry. */
     static final int MAX_MESSAGES = 64;
 
+    /**
+     * The most bytes one UDP GSO send may carry: a UDP datagram's payload in an IPv4 packet (65,535
+     * - 20 - 8); more is refused with EMSGSIZE.
+     */
+    static final int MAX_BYTES = 65_507;
+
     private final DatagramTransport transport;
     private final ByteBuffer buffer;
     private Endpoint to;
@@ -34,7 +40,7 @@ final class SendBatch {
      */
     SendBatch(DatagramTransport transport, int capacity) {
         this.transport = transport;
-        this.buffer = ByteBuffer.allocateDirect(capacity);
+        this.buffer = ByteBuffer.allocateDirect(Math.min(capacity, MAX_BYTES));
     }
 
     ByteBuffer buffer() {

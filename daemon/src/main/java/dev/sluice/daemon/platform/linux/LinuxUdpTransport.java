@@ -210,7 +210,11 @@ public final class LinuxUdpTransport implements DatagramTransport {
                             sockaddrLength,
                             totalLength,
                             segmentLength);
+            if (sent >= 0 || sent == -Errno.EAGAIN) {
+                return; // EAGAIN: the socket buffer is full, the datagrams are lost as on a wire
+            }
             if (sent != -Errno.EINVAL && sent != -Errno.EIO && sent != -Errno.EOPNOTSUPP) {
+                failed(sent);
                 return;
             }
             segmentation = false;
@@ -221,11 +225,26 @@ public final class LinuxUdpTransport implements DatagramTransport {
                             + "): sending each datagram on its own from now on");
         }
         for (int at = 0; at < totalLength; at += segmentLength) {
-            state.sender.send(
-                    base + at,
-                    Math.min(segmentLength, totalLength - at),
-                    state.sockaddrAddress,
-                    sockaddrLength);
+            long sent =
+                    state.sender.send(
+                            base + at,
+                            Math.min(segmentLength, totalLength - at),
+                            state.sockaddrAddress,
+                            sockaddrLength);
+            if (sent < 0 && sent != -Errno.EAGAIN) {
+                failed(sent);
+            }
+        }
+    }
+
+    private volatile long lastFailureLogNs = Long.MIN_VALUE / 2;
+
+    /** A send the kernel refused for another reason than a full buffer: logged, at most 1/s. */
+    private void failed(long errno) {
+        long nowNs = System.nanoTime();
+        if (nowNs - lastFailureLogNs >= 1_000_000_000L) {
+            lastFailureLogNs = nowNs;
+            LOG.log(Level.WARNING, "UDP send refused with errno " + -errno);
         }
     }
 
