@@ -177,7 +177,9 @@ public final class DnsServer implements AutoCloseable {
                 try {
                     return bindOnce(address, channels);
                 } catch (IOException e) {
-                    boolean portTaken = e.getCause() instanceof java.net.BindException;
+                    boolean portTaken =
+                            e.getMessage() != null
+                                    && e.getMessage().contains("Address already in use");
                     if (address.getPort() != 0 || !portTaken || attempt == PORT_ATTEMPTS) {
                         throw e;
                     }
