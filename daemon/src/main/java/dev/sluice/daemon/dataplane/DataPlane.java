@@ -4,6 +4,8 @@ import dev.sluice.crypto.TunnelSet;
 import dev.sluice.packet.pool.BufferPool;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -50,6 +52,8 @@ public final class DataPlane implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final DataPlaneEvents events;
     private volatile ForwardingSnapshot snapshot;
+    private final boolean vnetHeader;
+    private final boolean udpSuperPackets;
 
     private DataPlane(
             TunnelSet tunnels,
@@ -61,6 +65,8 @@ public final class DataPlane implements AutoCloseable {
         this.snapshot = initial;
         this.events = events;
         boolean vnet = device.vnetHeader();
+        this.vnetHeader = vnet;
+        this.udpSuperPackets = device.takesUdpSuperPackets();
         // Reads: with offloads a read may be a 64 KB super-packet, and few are in flight at once.
         this.pool =
                 vnet
@@ -225,6 +231,28 @@ public final class DataPlane implements AutoCloseable {
 
     public BufferPool pool() {
         return pool;
+    }
+
+    /**
+     * The offloads in use, as status shows them: {@code tun-tso} and {@code tun-uso} (super-packets
+     * read from and written to the tun), {@code udp-gso} and {@code udp-gro} (many datagrams per
+     * send and receive). Empty: one packet per read, write, send and receive.
+     */
+    public List<String> offloads() {
+        List<String> offloads = new ArrayList<>();
+        if (vnetHeader) {
+            offloads.add("tun-tso");
+            if (udpSuperPackets) {
+                offloads.add("tun-uso");
+            }
+        }
+        if (transport.segments()) {
+            offloads.add("udp-gso");
+        }
+        if (transport.coalescesReceives()) {
+            offloads.add("udp-gro");
+        }
+        return List.copyOf(offloads);
     }
 
     /** Asks the control loop to run now (e.g. after requesting a handshake). */

@@ -28,6 +28,11 @@ public interface DatagramTransport extends AutoCloseable {
         return false;
     }
 
+    /** Whether one receive may carry several datagrams of a flow coalesced (UDP GRO). */
+    default boolean coalescesReceives() {
+        return false;
+    }
+
     /** Pushes queued datagrams to the network. */
     void flush();
 

@@ -265,6 +265,11 @@ public final class LinuxUdpTransport implements DatagramTransport {
     }
 
     @Override
+    public boolean coalescesReceives() {
+        return socket.gro();
+    }
+
+    @Override
     public void flush() {}
 
     @Override
