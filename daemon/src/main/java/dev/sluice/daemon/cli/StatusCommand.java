@@ -97,6 +97,13 @@ final class StatusCommand implements Callable<Integer> {
                         + " prefixes in the trie, "
                         + status.path("kernelRoutes").asInt()
                         + " route(s) in Sluice's table");
+        List<String> offloads = new ArrayList<>();
+        status.path("offloads").forEach(offload -> offloads.add(offload.asText()));
+        out.println(
+                "offloads:   "
+                        + (offloads.isEmpty()
+                                ? "none (one packet per read, write, send and receive)"
+                                : String.join(", ", offloads)));
         out.println();
         out.printf(
                 "%-46s %-28s %-12s %12s %12s%n",

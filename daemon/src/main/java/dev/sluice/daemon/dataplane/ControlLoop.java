@@ -3,6 +3,10 @@ package dev.sluice.daemon.dataplane;
 import dev.sluice.crypto.Action;
 import dev.sluice.crypto.TunnelResult;
 import dev.sluice.crypto.TunnelSet;
+import dev.sluice.packet.DecodeResult;
+import dev.sluice.packet.PacketDecoder;
+import dev.sluice.packet.ParsedPacket;
+import dev.sluice.packet.offload.VirtioNetHeader;
 import dev.sluice.packet.pool.PacketBuffer;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -52,9 +56,14 @@ public final class ControlLoop implements Runnable {
     private final LongSupplier clock;
     private volatile boolean running = true;
     private Runnable afterWake = () -> {};
+    private final boolean vnetHeader;
+    private final TunnelSender sender;
+    private final ParsedPacket parsed = new ParsedPacket();
+    private SendBatch[] batches = new SendBatch[0];
 
     /**
      * @param clock monotonic nanoseconds ({@code System::nanoTime})
+     * @param vnetHeader whether staged packets (reads of the device) start with a virtio header
      */
     ControlLoop(
             TunnelSet tunnels,
@@ -62,8 +71,11 @@ public final class ControlLoop implements Runnable {
             DataPlaneCounters counters,
             Supplier<ForwardingSnapshot> snapshots,
             PathFailures failures,
-            LongSupplier clock) {
+            LongSupplier clock,
+            boolean vnetHeader) {
         this.tunnels = tunnels;
+        this.vnetHeader = vnetHeader;
+        this.sender = new TunnelSender(vnetHeader, counters);
         this.transport = transport;
         this.counters = counters;
         this.snapshots = snapshots;
@@ -225,34 +237,57 @@ public final class ControlLoop implements Runnable {
 
     private void flushStaged() {
         long now = clock.getAsLong();
-        for (PeerRuntime peer : snapshots.get().peers()) {
+        ForwardingSnapshot snapshot = snapshots.get();
+        for (PeerRuntime peer : snapshot.peers()) {
             if (!peer.hasStaged() || !peer.tunnel().hasSession(now)) {
                 continue;
             }
-            InetSocketAddress endpoint = peer.endpoint();
+            Endpoint to = peer.sendTo();
+            SendBatch batch = batch(peer.index(), snapshot.mtu());
             PacketBuffer packet;
             while ((packet = peer.nextStaged()) != null) {
                 try {
-                    TunnelResult sent =
-                            peer.tunnel()
-                                    .encapsulate(
-                                            packet.data(),
-                                            packet.offset(),
-                                            packet.length(),
-                                            packet.data(),
-                                            0,
-                                            now,
-                                            result);
-                    if (sent.action() == Action.WRITE_TO_NETWORK && endpoint != null) {
-                        transport.send(packet.data(), 0, sent.length(), endpoint);
-                        counters.increment(Counter.OUT_TUNNEL_PACKETS);
-                        counters.add(Counter.OUT_TUNNEL_BYTES, packet.length());
+                    if (to == null) {
+                        counters.increment(Counter.DROP_NO_ENDPOINT);
+                        continue;
                     }
+                    int ip = packet.offset() + (vnetHeader ? VirtioNetHeader.LENGTH : 0);
+                    ParsedPacket decoded =
+                            PacketDecoder.decode(
+                                                    packet.data(),
+                                                    ip,
+                                                    packet.offset() + packet.length() - ip,
+                                                    parsed)
+                                            == DecodeResult.OK
+                                    ? parsed
+                                    : null;
+                    sender.seal(
+                            packet.data(),
+                            packet.offset(),
+                            packet.length(),
+                            decoded,
+                            peer.tunnel(),
+                            to,
+                            batch,
+                            snapshot.mtu(),
+                            now);
                 } finally {
                     packet.release();
                 }
             }
+            batch.flush();
         }
+    }
+
+    /** The send batch of peer {@code index}, made at its first staged packet. */
+    private SendBatch batch(int index, int mtu) {
+        if (index >= batches.length) {
+            batches = java.util.Arrays.copyOf(batches, index + 1);
+        }
+        if (batches[index] == null) {
+            batches[index] = new SendBatch(transport, SendBatch.MAX_MESSAGES * (mtu + 64));
+        }
+        return batches[index];
     }
 
     private void dropStaged(PeerRuntime peer) {

@@ -17,6 +17,14 @@ public enum Counter {
     STAGED_PACKETS,
     MSS_CLAMPED,
     ENDPOINT_CHANGES,
+    /** Super-packets read from the tun (offloads) and the segments they were cut into. */
+    OUT_SUPER_PACKETS,
+    OUT_SEGMENTS,
+    /** Tun writes that carried several received packets coalesced (GRO), and those packets. */
+    IN_COALESCED_WRITES,
+    IN_COALESCED_PACKETS,
+    /** UDP sends (one may carry many datagrams with UDP GSO). */
+    UDP_SENDS,
     /** Exceptions and read failures on each data path ({@link PathFailures}). */
     OUTBOUND_ERRORS,
     INBOUND_ERRORS,
@@ -34,7 +42,9 @@ public enum Counter {
     DROP_DEVICE_WRITE_FAILED,
     DROP_TOO_BIG,
     /** Not a WireGuard message: unknown type word or shorter than one. */
-    DROP_UNKNOWN_MESSAGE;
+    DROP_UNKNOWN_MESSAGE,
+    /** A packet read with offloads whose virtio header or headers cannot be segmented. */
+    DROP_OFFLOAD_MALFORMED;
 
     /** The metric label: lower case, without the DROP_ prefix for drops. */
     public String label() {

@@ -2,9 +2,10 @@ package dev.sluice.daemon.dataplane;
 
 import dev.sluice.crypto.TunnelSet;
 import dev.sluice.packet.pool.BufferPool;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -25,7 +26,23 @@ public final class DataPlane implements AutoCloseable {
     /** A wall-clock jump beyond this against the monotonic clock means the machine slept. */
     static final long CLOCK_JUMP_MS = 10_000;
 
+    /** Read buffers (tun reads, staged packets). */
     private final BufferPool pool;
+
+    /** Small buffers: handshake messages for the control loop, ICMP errors. */
+    private final BufferPool small;
+
+    /** Read buffers with offloads: enough for a batch and some staged super-packets. */
+    static final int SUPER_PACKET_BUFFERS = 160;
+
+    /** A read with offloads: the virtio header and an IP packet of up to 64 KB. */
+    static final int VNET_READ_BYTES = 10 + 65_535;
+
+    static final int SMALL_BUFFERS = 256;
+
+    /** Most decrypted packets the inbound path coalesces before writing. */
+    static final int COALESCED_PER_BATCH = 64;
+
     private final DataPlaneCounters counters = new DataPlaneCounters();
     private final DatagramTransport transport;
     private final ControlLoop control;
@@ -35,6 +52,8 @@ public final class DataPlane implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final DataPlaneEvents events;
     private volatile ForwardingSnapshot snapshot;
+    private final boolean vnetHeader;
+    private final boolean udpSuperPackets;
 
     private DataPlane(
             TunnelSet tunnels,
@@ -45,7 +64,17 @@ public final class DataPlane implements AutoCloseable {
             DataPlaneEvents events) {
         this.snapshot = initial;
         this.events = events;
-        this.pool = new BufferPool(poolBuffers, Headroom.bufferSize(Math.max(initial.mtu(), 1500)));
+        boolean vnet = device.vnetHeader();
+        this.vnetHeader = vnet;
+        this.udpSuperPackets = device.takesUdpSuperPackets();
+        // Reads: with offloads a read may be a 64 KB super-packet, and few are in flight at once.
+        this.pool =
+                vnet
+                        ? new BufferPool(SUPER_PACKET_BUFFERS, Headroom.bufferSize(VNET_READ_BYTES))
+                        : new BufferPool(
+                                poolBuffers, Headroom.bufferSize(Math.max(initial.mtu(), 1500)));
+        this.small =
+                new BufferPool(SMALL_BUFFERS, Headroom.bufferSize(Math.max(initial.mtu(), 1500)));
         InboundHolder receiver =
                 new InboundHolder(
                         new PathFailures("inbound", Counter.INBOUND_ERRORS, counters, this::fail));
@@ -57,14 +86,23 @@ public final class DataPlane implements AutoCloseable {
                         counters,
                         this::snapshot,
                         new PathFailures("control", Counter.CONTROL_ERRORS, counters, this::fail),
-                        System::nanoTime);
+                        System::nanoTime,
+                        vnet);
         receiver.pipeline =
-                new InboundPipeline(tunnels, device, pool, counters, control, this::snapshot);
+                new InboundPipeline(
+                        tunnels,
+                        device,
+                        small,
+                        counters,
+                        control,
+                        this::snapshot,
+                        COALESCED_PER_BATCH,
+                        device.takesUdpSuperPackets());
         OutboundPipeline outboundPipeline =
                 new OutboundPipeline(
                         device,
                         transport,
-                        pool,
+                        small,
                         counters,
                         control::wake,
                         new IcmpErrorLimiter(new SecureRandom().nextLong()));
@@ -110,16 +148,29 @@ public final class DataPlane implements AutoCloseable {
 
         @Override
         public void onDatagram(
-                ByteBuffer data, int offset, int length, InetSocketAddress sender, long nowNs) {
+                ByteBuffer data, int offset, int length, DatagramSource source, long nowNs) {
             InboundPipeline target = pipeline;
             if (target == null) {
                 return;
             }
             try {
-                target.onDatagram(data, offset, length, sender, nowNs);
+                target.onDatagram(data, offset, length, source, nowNs);
                 failures.succeeded();
             } catch (Throwable error) {
                 failures.failed(error, nowNs);
+            }
+        }
+
+        @Override
+        public void endOfBatch() {
+            InboundPipeline target = pipeline;
+            if (target == null) {
+                return;
+            }
+            try {
+                target.endOfBatch();
+            } catch (Throwable error) {
+                failures.failed(error, System.nanoTime());
             }
         }
     }
@@ -180,6 +231,28 @@ public final class DataPlane implements AutoCloseable {
 
     public BufferPool pool() {
         return pool;
+    }
+
+    /**
+     * The offloads in use, as status shows them: {@code tun-tso} and {@code tun-uso} (super-packets
+     * read from and written to the tun), {@code udp-gso} and {@code udp-gro} (many datagrams per
+     * send and receive). Empty: one packet per read, write, send and receive.
+     */
+    public List<String> offloads() {
+        List<String> offloads = new ArrayList<>();
+        if (vnetHeader) {
+            offloads.add("tun-tso");
+            if (udpSuperPackets) {
+                offloads.add("tun-uso");
+            }
+        }
+        if (transport.segments()) {
+            offloads.add("udp-gso");
+        }
+        if (transport.coalescesReceives()) {
+            offloads.add("udp-gro");
+        }
+        return List.copyOf(offloads);
     }
 
     /** Asks the control loop to run now (e.g. after requesting a handshake). */

@@ -79,7 +79,7 @@ final class OutboundAgent implements Runnable {
         for (int i = 0; i < BATCH && running; i++) {
             PacketBuffer buffer = pool.tryAcquire();
             if (buffer == null) {
-                transport.flush();
+                pipeline.flush();
                 buffer = pool.acquire(TimeUnit.MILLISECONDS.toNanos(10));
                 if (buffer == null) {
                     break;
@@ -109,7 +109,7 @@ final class OutboundAgent implements Runnable {
                 fail(error, null);
             }
         }
-        transport.flush();
+        pipeline.flush();
     }
 
     /** Records a failure; stops the agent when the path is declared failed. */

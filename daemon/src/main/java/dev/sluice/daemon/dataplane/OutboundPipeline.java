@@ -1,65 +1,77 @@
 package dev.sluice.daemon.dataplane;
 
-import dev.sluice.crypto.Action;
-import dev.sluice.crypto.TunnelResult;
 import dev.sluice.packet.DecodeResult;
 import dev.sluice.packet.IcmpErrorBuilder;
-import dev.sluice.packet.MssClamp;
+import dev.sluice.packet.IpProtocol;
 import dev.sluice.packet.PacketDecoder;
 import dev.sluice.packet.ParsedPacket;
 import dev.sluice.packet.UnreachableReason;
+import dev.sluice.packet.offload.GsoSegmenter;
+import dev.sluice.packet.offload.SegmentationResult;
+import dev.sluice.packet.offload.VirtioNetHeader;
 import dev.sluice.packet.pool.BufferPool;
 import dev.sluice.packet.pool.PacketBuffer;
 import dev.sluice.routing.policy.RouteValue;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
- * Outbound flow, host to network, one packet at a time on the outbound agent's thread:
+ * Outbound flow, host to network, one read at a time on the outbound agent's thread:
  *
  * <pre>
- *   packet (read from the device at Headroom.PACKET_OFFSET)
- *     -> PacketDecoder (bad: counted drop)
+ *   read (a packet; with offloads a virtio header and a packet or TSO/USO super-packet)
+ *     -> PacketDecoder on the IP part (bad: counted drop)
  *     -> forwarding table lookup of the destination -> RouteValue
- *     -> TUNNEL(peer): MSS clamp, encapsulate in place (header in the headroom), send
- *                      (no session yet: the packet is staged with the peer)
- *     -> BYPASS:       written back into the device: the kernel forwards it (reinjection)
+ *     -> TUNNEL(peer): sealed segment by segment into the peer's SendBatch ({@link
+ *                      TunnelSender}); sent when the batch ends ({@link #flush}) or the run
+ *                      cannot grow (no session yet: the read is staged with the peer)
+ *     -> BYPASS:       written back into the device as read, virtio header and all: the kernel
+ *                      forwards it and segments a super-packet on the way out (reinjection)
  *     -> DROP:         counted; an ICMP/ICMPv6 unreachable is written back to the sender,
  *                      within the rate limit of {@link IcmpErrorLimiter} (else counted as
  *                      suppressed)
  * </pre>
  *
- * <p>Buffer ownership: {@link #process} takes ownership of the packet buffer and releases it,
- * except when staging it (the peer's queue then owns it, the control loop releases it); this holds
- * when a stage throws too (the exception propagates to the caller, the buffer is back in the pool).
- * An ICMP error is built in a second buffer from the pool and released after the write.
- * Allocation-free; one thread.
+ * <p>Buffer ownership: {@link #process} takes ownership of the read buffer and releases it, except
+ * when staging it (the peer's queue then owns it, the control loop releases it); this holds when a
+ * stage throws too. An ICMP error is built in a buffer of the small pool and released after the
+ * write. Allocation-free after each peer's first packet; one thread.
  */
 final class OutboundPipeline {
     private final PacketDevice device;
     private final DatagramTransport transport;
-    private final BufferPool pool;
+    private final BufferPool errors;
     private final DataPlaneCounters counters;
     private final Runnable wakeControl;
     private final IcmpErrorLimiter icmpLimiter;
+    private final boolean vnetHeader;
+    private final TunnelSender sender;
     private final ParsedPacket parsed = new ParsedPacket();
-    private final TunnelResult result = new TunnelResult();
+    private final VirtioNetHeader virtio = new VirtioNetHeader();
+    private SendBatch[] batches = new SendBatch[0];
+    private GsoSegmenter splitter;
+    private ByteBuffer splitBuffer;
 
     /** Set when the packet of the current {@link #process} call was handed to a peer's queue. */
     private boolean handedOver;
 
+    /**
+     * @param errors where ICMP errors are built (buffers of MTU size)
+     */
     OutboundPipeline(
             PacketDevice device,
             DatagramTransport transport,
-            BufferPool pool,
+            BufferPool errors,
             DataPlaneCounters counters,
             Runnable wakeControl,
             IcmpErrorLimiter icmpLimiter) {
         this.device = device;
         this.transport = transport;
-        this.pool = pool;
+        this.errors = errors;
         this.counters = counters;
         this.wakeControl = wakeControl;
         this.icmpLimiter = icmpLimiter;
+        this.vnetHeader = device.vnetHeader();
+        this.sender = new TunnelSender(vnetHeader, counters);
     }
 
     /** Forwards, reinjects or drops {@code packet}, and releases it unless it was staged. */
@@ -74,10 +86,30 @@ final class OutboundPipeline {
         }
     }
 
+    /** Sends every peer's sealed messages (end of a read batch). */
+    void flush() {
+        for (SendBatch batch : batches) {
+            if (batch != null) {
+                batch.flush();
+            }
+        }
+        transport.flush();
+    }
+
     private void route(PacketBuffer packet, ForwardingSnapshot snapshot, long nowNs) {
         int offset = packet.offset();
         int length = packet.length();
-        DecodeResult decoded = PacketDecoder.decode(packet.data(), offset, length, parsed);
+        int ip = offset;
+        int ipLength = length;
+        if (vnetHeader) {
+            if (length <= VirtioNetHeader.LENGTH) {
+                counters.increment(Counter.DROP_OFFLOAD_MALFORMED);
+                return;
+            }
+            ip += VirtioNetHeader.LENGTH;
+            ipLength -= VirtioNetHeader.LENGTH;
+        }
+        DecodeResult decoded = PacketDecoder.decode(packet.data(), ip, ipLength, parsed);
         if (decoded != DecodeResult.OK) {
             counters.decodeDrop(decoded);
             return;
@@ -88,7 +120,7 @@ final class OutboundPipeline {
                         : snapshot.lookupV6(parsed.destinationHigh(), parsed.destinationLow());
         switch (RouteValue.verdictCode(value)) {
             case 0 -> tunnel(packet, value, snapshot, nowNs);
-            case 1 -> bypass(packet);
+            case 1 -> bypass(packet, ip, ipLength);
             default -> drop(RouteValue.isNoPeer(value), nowNs);
         }
     }
@@ -99,36 +131,23 @@ final class OutboundPipeline {
             drop(true, nowNs);
             return;
         }
-        int mtu = snapshot.mtu();
-        if (MssClamp.clampSyn(
-                parsed, parsed.isIpv4() ? MssClamp.maxMssV4(mtu) : MssClamp.maxMssV6(mtu))) {
-            counters.increment(Counter.MSS_CLAMPED);
+        Endpoint to = peer.sendTo();
+        if (to == null) {
+            counters.increment(Counter.DROP_NO_ENDPOINT);
+            return;
         }
-        int length = parsed.length();
-        TunnelResult sent =
-                peer.tunnel()
-                        .encapsulate(
-                                packet.data(),
-                                packet.offset(),
-                                length,
-                                packet.data(),
-                                0,
-                                nowNs,
-                                result);
-        if (sent.action() == Action.WRITE_TO_NETWORK) {
-            if (sent.timersChanged()) {
-                wakeControl.run(); // the staged branch below wakes it anyway
-            }
-            InetSocketAddress endpoint = peer.endpoint();
-            if (endpoint == null) {
-                counters.increment(Counter.DROP_NO_ENDPOINT);
-            } else {
-                transport.send(packet.data(), 0, sent.length(), endpoint);
-                counters.increment(Counter.OUT_TUNNEL_PACKETS);
-                counters.add(Counter.OUT_TUNNEL_BYTES, length);
-            }
-        } else if (sent.staged()) {
-            packet.packet(packet.offset(), length);
+        int sealed =
+                sender.seal(
+                        packet.data(),
+                        packet.offset(),
+                        packet.length(),
+                        parsed,
+                        peer.tunnel(),
+                        to,
+                        batch(peer.index(), snapshot.mtu()),
+                        snapshot.mtu(),
+                        nowNs);
+        if (sealed == TunnelSender.STAGE) {
             if (peer.stage(packet)) {
                 handedOver = true;
                 counters.increment(Counter.STAGED_PACKETS);
@@ -136,18 +155,74 @@ final class OutboundPipeline {
                 counters.increment(Counter.DROP_STAGE_FULL);
             }
             wakeControl.run();
+        } else if (sender.timersChanged()) {
+            wakeControl.run();
         }
-        // Otherwise a counted drop in the protocol core.
     }
 
-    private void bypass(PacketBuffer packet) {
-        int length = parsed.length();
-        if (device.write(packet, packet.offset(), length) < 0) {
+    /** The send batch of peer {@code index}, made at its first packet. */
+    private SendBatch batch(int index, int mtu) {
+        if (index >= batches.length) {
+            batches = java.util.Arrays.copyOf(batches, index + 1);
+        }
+        SendBatch batch = batches[index];
+        if (batch == null) {
+            batch = new SendBatch(transport, SendBatch.MAX_MESSAGES * (mtu + 64));
+            batches[index] = batch;
+        }
+        return batch;
+    }
+
+    private void bypass(PacketBuffer packet, int ip, int ipLength) {
+        int written;
+        if (vnetHeader && needsSplitForReinjection(packet)) {
+            written = reinjectSegments(packet);
+        } else {
+            written = device.write(packet, packet.offset(), packet.length());
+        }
+        if (written < 0) {
             counters.increment(Counter.DROP_DEVICE_WRITE_FAILED);
         } else {
             counters.increment(Counter.OUT_BYPASS_PACKETS);
-            counters.add(Counter.OUT_BYPASS_BYTES, length);
+            counters.add(Counter.OUT_BYPASS_BYTES, ipLength);
         }
+    }
+
+    /**
+     * An IPv6 super-packet with extension headers: written back whole, the kernel answers Packet
+     * Too Big instead of forwarding it; it goes back as its segments instead.
+     */
+    private boolean needsSplitForReinjection(PacketBuffer packet) {
+        virtio.wrap(packet.data(), packet.offset());
+        if (virtio.gsoKind() == VirtioNetHeader.GSO_NONE || !parsed.isIpv6()) {
+            return false;
+        }
+        int next = packet.data().get(packet.offset() + VirtioNetHeader.LENGTH + 6) & 0xff;
+        return next != IpProtocol.TCP && next != IpProtocol.UDP;
+    }
+
+    private int reinjectSegments(PacketBuffer packet) {
+        if (splitter == null) {
+            splitter = new GsoSegmenter();
+            splitBuffer = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + 65_535);
+        }
+        int ip = packet.offset() + VirtioNetHeader.LENGTH;
+        if (splitter.wrap(packet.data(), ip, packet.length() - VirtioNetHeader.LENGTH, virtio)
+                != SegmentationResult.OK) {
+            counters.increment(Counter.DROP_OFFLOAD_MALFORMED);
+            return 0;
+        }
+        int written = 0;
+        for (int i = 0; i < splitter.segmentCount(); i++) {
+            int length = splitter.segment(i, splitBuffer, VirtioNetHeader.LENGTH);
+            virtio.wrap(splitBuffer, 0).clear();
+            int n = device.write(splitBuffer, 0, VirtioNetHeader.LENGTH + length);
+            if (n < 0) {
+                return n;
+            }
+            written += n;
+        }
+        return written;
     }
 
     /**
@@ -158,12 +233,13 @@ final class OutboundPipeline {
     private void drop(boolean noPeer, long nowNs) {
         counters.increment(noPeer ? Counter.DROP_NO_PEER : Counter.DROP_POLICY);
         counters.increment(Counter.OUT_DROP_PACKETS);
-        PacketBuffer error = pool.tryAcquire();
+        PacketBuffer error = errors.tryAcquire();
         if (error == null) {
             counters.increment(Counter.DROP_POOL_EXHAUSTED);
             return;
         }
         try {
+            int at = vnetHeader ? VirtioNetHeader.LENGTH : 0;
             int length =
                     IcmpErrorBuilder.destinationUnreachable(
                             parsed,
@@ -171,13 +247,16 @@ final class OutboundPipeline {
                                     ? UnreachableReason.HOST_UNREACHABLE
                                     : UnreachableReason.ADMINISTRATIVELY_PROHIBITED,
                             error.data(),
-                            0);
+                            at);
             if (length <= 0) {
                 return;
             }
+            if (vnetHeader) {
+                virtio.wrap(error.data(), 0).clear();
+            }
             if (!icmpLimiter.allow(parsed, nowNs)) {
                 counters.increment(Counter.ICMP_ERRORS_SUPPRESSED);
-            } else if (device.write(error, 0, length) > 0) {
+            } else if (device.write(error, 0, at + length) > 0) {
                 counters.increment(Counter.ICMP_ERRORS_SENT);
             }
         } finally {

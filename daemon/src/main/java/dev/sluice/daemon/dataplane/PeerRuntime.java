@@ -20,13 +20,13 @@ public final class PeerRuntime {
     private final Tunnel tunnel;
     private final ArrayBlockingQueue<PacketBuffer> staged =
             new ArrayBlockingQueue<>(STAGED_CAPACITY);
-    private volatile InetSocketAddress endpoint;
+    private volatile Endpoint endpoint;
 
     public PeerRuntime(int index, PublicKey publicKey, Tunnel tunnel, InetSocketAddress endpoint) {
         this.index = index;
         this.publicKey = publicKey;
         this.tunnel = tunnel;
-        this.endpoint = endpoint;
+        this.endpoint = endpoint == null ? null : Endpoint.of(endpoint);
         tunnel.attach(this);
     }
 
@@ -45,16 +45,35 @@ public final class PeerRuntime {
 
     /** Where to send, or null when unknown (no Endpoint configured and not yet contacted). */
     public InetSocketAddress endpoint() {
+        Endpoint current = endpoint;
+        return current == null ? null : current.address();
+    }
+
+    /** Where to send, as the data path uses it; null when unknown. */
+    Endpoint sendTo() {
         return endpoint;
     }
 
     /** Moves the endpoint; true when it changed. */
     public boolean updateEndpoint(InetSocketAddress source) {
-        InetSocketAddress current = endpoint;
-        if (source == current || source.equals(current)) {
+        Endpoint current = endpoint;
+        if (current != null && current.address().equals(source)) {
             return false;
         }
-        endpoint = source;
+        endpoint = Endpoint.of(source);
+        return true;
+    }
+
+    /**
+     * Moves the endpoint to where an authenticated datagram came from; true when it changed.
+     * Allocation-free unless it did.
+     */
+    boolean roamTo(DatagramSource source) {
+        Endpoint current = endpoint;
+        if (current != null && current.matches(source)) {
+            return false;
+        }
+        endpoint = Endpoint.of(source.toAddress());
         return true;
     }
 

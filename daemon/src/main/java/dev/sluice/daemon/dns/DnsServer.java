@@ -167,8 +167,29 @@ public final class DnsServer implements AutoCloseable {
             this.tcpClients = tcpClients;
         }
 
-        /** Listens on {@code address}; returns it with the port bound. */
+        /**
+         * Listens on {@code address}; returns it with the port bound. With port 0 the kernel picks
+         * a free UDP port, which TCP may find taken: then another pick, a few times.
+         */
         InetSocketAddress bind(InetSocketAddress address, List<Channel> channels)
+                throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return bindOnce(address, channels);
+                } catch (IOException e) {
+                    boolean portTaken =
+                            e.getMessage() != null
+                                    && e.getMessage().contains("Address already in use");
+                    if (address.getPort() != 0 || !portTaken || attempt == PORT_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private static final int PORT_ATTEMPTS = 20;
+
+        private InetSocketAddress bindOnce(InetSocketAddress address, List<Channel> channels)
                 throws IOException {
             SocketProtocolFamily family =
                     address.getAddress() instanceof Inet4Address

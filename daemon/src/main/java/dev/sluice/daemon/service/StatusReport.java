@@ -11,6 +11,8 @@ import java.util.Map;
  * @param error the reason of the error state (or of giving up on reconciliation), else null
  * @param trieRoutes prefixes in the forwarding trie
  * @param kernelRoutes routes Sluice holds in its OS table
+ * @param offloads the data plane's offloads ({@code DataPlane.offloads()}); empty while
+ *     disconnected and in per-packet mode
  * @param counters data-plane counters by name (verdicts, bytes, ICMP errors sent, …)
  * @param drops drops by reason (data plane, decoder and protocol core)
  * @param overridingRoutes routes another program added to main that win over Sluice
@@ -29,6 +31,7 @@ public record StatusReport(
         List<PeerStatus> peers,
         int trieRoutes,
         int kernelRoutes,
+        List<String> offloads,
         Map<String, Long> counters,
         Map<String, Long> drops,
         List<String> overridingRoutes,

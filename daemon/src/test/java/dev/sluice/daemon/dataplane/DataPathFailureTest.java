@@ -39,6 +39,7 @@ class DataPathFailureTest {
             new InetSocketAddress("198.18.1.2", 51820);
     private static final InetSocketAddress CLIENT_ENDPOINT =
             new InetSocketAddress("198.18.0.2", 40000);
+    private static final AddressSource CLIENT_SOURCE = new AddressSource(CLIENT_ENDPOINT);
     private static final long MS = 1_000_000L;
 
     private final DataPlaneCounters counters = new DataPlaneCounters();
@@ -138,17 +139,24 @@ class DataPathFailureTest {
     }
 
     /** A transport that throws on the sends the predicate picks (numbered from 1). */
+    /** A transport whose n-th batch send (a run of sealed messages) throws. */
     private DatagramTransport throwingOn(IntPredicate sendThrows) {
         return new DatagramTransport() {
-            int sends;
+            int batches;
 
             @Override
             public void send(
                     ByteBuffer buffer, int offset, int length, InetSocketAddress endpoint) {
-                if (sendThrows.test(++sends)) {
+                transport.send(buffer, offset, length, endpoint);
+            }
+
+            @Override
+            public void sendSegments(
+                    ByteBuffer buffer, int offset, int total, int segment, Endpoint to) {
+                if (sendThrows.test(++batches)) {
                     throw new OutOfMemoryError("Cannot reserve 1452 bytes of direct memory");
                 }
-                transport.send(buffer, offset, length, endpoint);
+                DatagramTransport.super.sendSegments(buffer, offset, total, segment, to);
             }
 
             @Override
@@ -194,16 +202,25 @@ class DataPathFailureTest {
     }
 
     @Test
-    void shouldGoOnWhenTheTransportRunsOutOfDirectMemoryForAPacket() {
+    void shouldGoOnWhenTheTransportRunsOutOfDirectMemoryForABatch() {
         handshake();
+        DatagramTransport failing = throwingOn(n -> n == 1);
         ScriptedDevice device = new ScriptedDevice();
         for (int i = 1; i <= 5; i++) {
             device.queue(corpPacket(i));
         }
-        agent(device, throwingOn(n -> n == 2)).run();
+        agent(device, failing).run();
+        assertThat(counters.get(Counter.OUTBOUND_ERRORS)).isEqualTo(1);
+        assertThat(transport.sends()).as("the batch whose send failed is lost").isZero();
+        assertThat(pool.inUse()).isZero();
 
-        assertThat(transport.sends()).isEqualTo(4);
-        assertThat(counters.get(Counter.OUT_TUNNEL_PACKETS)).isEqualTo(4);
+        ScriptedDevice next = new ScriptedDevice();
+        for (int i = 6; i <= 8; i++) {
+            next.queue(corpPacket(i));
+        }
+        agent(next, failing).run();
+        assertThat(transport.sends()).as("the next batch goes out").isEqualTo(3);
+        assertThat(counters.get(Counter.OUT_TUNNEL_PACKETS)).isEqualTo(8);
         assertThat(counters.get(Counter.OUTBOUND_ERRORS)).isEqualTo(1);
         assertThat(pool.inUse()).isZero();
     }
@@ -277,7 +294,9 @@ class DataPathFailureTest {
                         serverPool,
                         serverCounters,
                         controlLoop(server, serverSnapshot, serverCounters),
-                        () -> serverSnapshot);
+                        () -> serverSnapshot,
+                        64,
+                        false);
         OutboundPipeline outbound = pipeline(new ScriptedDevice(), transport, () -> {});
         for (int i = 1; i <= 3; i++) {
             PacketBuffer buffer = pool.tryAcquire();
@@ -285,8 +304,9 @@ class DataPathFailureTest {
             buffer.data().put(Headroom.PACKET_OFFSET, packet);
             buffer.packet(Headroom.PACKET_OFFSET, packet.length);
             outbound.process(buffer, snapshot, nowNs);
+            outbound.flush();
             receiver.onDatagram(
-                    transport.lastDatagram(), 0, transport.lastLength(), CLIENT_ENDPOINT, nowNs);
+                    transport.lastDatagram(), 0, transport.lastLength(), CLIENT_SOURCE, nowNs);
         }
 
         assertThat(serverDevice.written()).hasSize(2);
@@ -316,13 +336,20 @@ class DataPathFailureTest {
                         () -> snapshot,
                         new PathFailures(
                                 "control", Counter.CONTROL_ERRORS, counters, failures::add),
-                        () -> nowNs);
+                        () -> nowNs,
+                        false);
 
         control.tick();
         assertThat(counters.get(Counter.CONTROL_ERRORS)).isEqualTo(1);
-        assertThat(pool.inUse()).as("the packet that failed is released").isEqualTo(1);
+        assertThat(pool.inUse()).as("the packets of the failed send are released").isZero();
+        assertThat(transport.sends()).isZero();
+        PacketBuffer later = pool.tryAcquire();
+        byte[] packet = corpPacket(3);
+        later.data().put(Headroom.PACKET_OFFSET, packet);
+        later.packet(Headroom.PACKET_OFFSET, packet.length);
+        assertThat(snapshot.peers().get(0).stage(later)).isTrue();
         control.tick();
-        assertThat(transport.sends()).as("the other one goes out on the next round").isEqualTo(1);
+        assertThat(transport.sends()).as("the control loop goes on").isEqualTo(1);
         assertThat(pool.inUse()).isZero();
         assertThat(failures).isEmpty();
     }
@@ -335,7 +362,8 @@ class DataPathFailureTest {
                 counters,
                 () -> snapshot,
                 new PathFailures("control", Counter.CONTROL_ERRORS, counters, failures::add),
-                () -> nowNs);
+                () -> nowNs,
+                false);
     }
 
     private ForwardingSnapshot serverSnapshot() {

@@ -31,6 +31,14 @@ final class MemoryDevice implements PacketDevice {
     }
 
     @Override
+    public int write(ByteBuffer data, int offset, int length) {
+        lastWritten.put(0, data, offset, length);
+        lastLength = length;
+        writes++;
+        return length;
+    }
+
+    @Override
     public boolean awaitReadable(int timeoutMs) {
         return false;
     }

@@ -42,6 +42,7 @@ class PipelineTest {
             new InetSocketAddress("198.18.1.2", 51820);
     private static final InetSocketAddress CLIENT_ENDPOINT =
             new InetSocketAddress("198.18.0.2", 40000);
+    private static final AddressSource CLIENT_SOURCE = new AddressSource(CLIENT_ENDPOINT);
 
     private final MemoryDevice clientDevice = new MemoryDevice();
     private final MemoryDevice serverDevice = new MemoryDevice();
@@ -150,7 +151,8 @@ class PipelineTest {
                                 reason -> {
                                     throw new AssertionError(reason);
                                 }),
-                        () -> nowNs);
+                        () -> nowNs,
+                        false);
         serverInbound =
                 new InboundPipeline(
                         server,
@@ -158,7 +160,9 @@ class PipelineTest {
                         serverPool,
                         serverCounters,
                         serverControl,
-                        () -> serverSnapshot);
+                        () -> serverSnapshot,
+                        64,
+                        false);
     }
 
     /** Initiation, response and confirming keepalive straight through the protocol core. */
@@ -188,6 +192,7 @@ class PipelineTest {
         buffer.data().put(Headroom.PACKET_OFFSET, packet);
         buffer.packet(Headroom.PACKET_OFFSET, packet.length);
         outbound.process(buffer, clientSnapshot, nowNs);
+        outbound.flush();
     }
 
     /** Delivers the client's last datagram to the server's inbound pipeline. */
@@ -196,7 +201,7 @@ class PipelineTest {
                 clientTransport.lastDatagram(),
                 0,
                 clientTransport.lastLength(),
-                CLIENT_ENDPOINT,
+                CLIENT_SOURCE,
                 nowNs);
     }
 
@@ -341,12 +346,12 @@ class PipelineTest {
             garbage.put(i, (byte) (i * 31));
         }
         garbage.put(0, (byte) 4); // claims to be transport data
-        serverInbound.onDatagram(garbage, 0, 200, CLIENT_ENDPOINT, nowNs);
-        serverInbound.onDatagram(garbage, 0, 3, CLIENT_ENDPOINT, nowNs);
+        serverInbound.onDatagram(garbage, 0, 200, CLIENT_SOURCE, nowNs);
+        serverInbound.onDatagram(garbage, 0, 3, CLIENT_SOURCE, nowNs);
         assertThat(serverDevice.writes()).isZero();
         assertThat(serverCounters.get(Counter.DROP_UNKNOWN_MESSAGE)).isEqualTo(2);
         garbage.put(1, (byte) 0).put(2, (byte) 0).put(3, (byte) 0); // well-typed, unauthenticated
-        serverInbound.onDatagram(garbage, 0, 200, CLIENT_ENDPOINT, nowNs);
+        serverInbound.onDatagram(garbage, 0, 200, CLIENT_SOURCE, nowNs);
         assertThat(serverDevice.writes()).isZero();
         assertThat(serverPool.inUse()).isZero();
     }

@@ -111,7 +111,8 @@ class RoamingTest {
                                 reason -> {
                                     throw new AssertionError(reason);
                                 }),
-                        () -> nowNs);
+                        () -> nowNs,
+                        false);
         clientInbound =
                 new InboundPipeline(
                         client,
@@ -119,7 +120,9 @@ class RoamingTest {
                         clientPool,
                         clientCounters,
                         clientControl,
-                        () -> snapshot);
+                        () -> snapshot,
+                        64,
+                        false);
     }
 
     /** The client's initiation, as the server receives it. */
@@ -133,7 +136,7 @@ class RoamingTest {
     /** A datagram from {@code sender} through the client's inbound path and control loop. */
     private void receive(byte[] datagram, InetSocketAddress sender) {
         ByteBuffer in = ByteBuffer.allocateDirect(datagram.length).put(0, datagram);
-        clientInbound.onDatagram(in, 0, datagram.length, sender, nowNs);
+        clientInbound.onDatagram(in, 0, datagram.length, new AddressSource(sender), nowNs);
         clientControl.handleQueuedMessages();
     }
 

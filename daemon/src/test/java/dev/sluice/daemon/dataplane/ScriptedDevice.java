@@ -1,6 +1,7 @@
 package dev.sluice.daemon.dataplane;
 
 import dev.sluice.packet.pool.PacketBuffer;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -88,12 +89,17 @@ final class ScriptedDevice implements PacketDevice {
 
     @Override
     public int write(PacketBuffer buffer, int offset, int length) {
+        return write(buffer.data(), offset, length);
+    }
+
+    @Override
+    public int write(ByteBuffer data, int offset, int length) {
         writes++;
         if (writeThrows.test(writes)) {
             throw new IllegalStateException("write " + writes + " fails");
         }
         byte[] copy = new byte[length];
-        buffer.data().get(offset, copy);
+        data.get(offset, copy);
         written.add(copy);
         return length;
     }

@@ -30,6 +30,17 @@ public final class UnderlayCapture implements AutoCloseable {
     public static UnderlayCapture start(
             LabTopology lab, String ns, String device, Path directory, String name)
             throws IOException, InterruptedException {
+        return start(lab, ns, device, directory, name, 262_144);
+    }
+
+    /**
+     * As {@link #start(LabTopology, String, String, Path, String)}, keeping the first {@code
+     * snapLength} bytes of each packet (a pcap of bulk traffic stays small; the record still holds
+     * each frame's length on the wire).
+     */
+    public static UnderlayCapture start(
+            LabTopology lab, String ns, String device, Path directory, String name, int snapLength)
+            throws IOException, InterruptedException {
         Path pcap = directory.resolve(name + ".pcap");
         Path log = directory.resolve(name + ".tcpdump.log");
         Process tcpdump =
@@ -42,6 +53,8 @@ public final class UnderlayCapture implements AutoCloseable {
                         "root",
                         "-U",
                         "-n",
+                        "-s",
+                        Integer.toString(snapLength),
                         "-i",
                         device,
                         "-w",
@@ -54,6 +67,11 @@ public final class UnderlayCapture implements AutoCloseable {
             Thread.sleep(25);
         }
         return new UnderlayCapture(lab, pcap, log, tcpdump);
+    }
+
+    /** The capture file (complete once {@link #close} returned). */
+    public Path pcap() {
+        return pcap;
     }
 
     /** Stops the capture (idempotent). */

@@ -98,11 +98,23 @@ class UpgradeUnderSystemdIT {
         }
     }
 
+    private static void awaitConnected(long timeoutMs) throws InterruptedException {
+        long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        while (!host.exec("sluice", "status").out().contains("state:      connected")) {
+            assertThat(System.currentTimeMillis())
+                    .as("connected within " + timeoutMs + " ms\n" + host.journal("sluice"))
+                    .isLessThan(deadlineMs);
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     @Order(1)
     void shouldResolveCorporateNamesThroughTheTunnelWhenSystemdResolvedManagesNames()
             throws Exception {
         awaitCorpPing(20_000);
+        // The tunnel carries traffic before the connect has finished (split DNS comes last).
+        awaitConnected(10_000);
         assertThat(host.execChecked("resolvectl", "dns", "sluice0")).contains("10.66.0.2");
         assertThat(host.execChecked("resolvectl", "domain", "sluice0")).contains("~corp.example");
         assertThat(host.execChecked("getent", "ahostsv4", SluiceBed.CORP_NAME))

@@ -310,6 +310,95 @@ public final class GsoSegmenter {
     }
 
     /**
+     * Absolute offset in the source of segment {@code index}'s payload (a super-packet's; -1 when
+     * there is no such segment or the packet is not a super-packet).
+     */
+    public int payloadOffset(int index) {
+        if (!gso || index < 0 || index >= segmentCount) {
+            return -1;
+        }
+        return sourceOffset + headerLength + index * gsoSize;
+    }
+
+    /** Payload bytes of segment {@code index} of a super-packet, or -1. */
+    public int payloadLength(int index) {
+        int length = segmentLength(index);
+        return !gso || length < 0 ? -1 : length - headerLength;
+    }
+
+    /**
+     * Writes only the headers of segment {@code index} of a super-packet — what {@link #segment}
+     * writes before the payload, every checksum valid for that payload — at {@code
+     * destination[offset, offset + headerLength())}; the payload stays where it is in the source
+     * ({@link #payloadOffset}, {@link #payloadLength}), so a cipher can read headers and payload
+     * from where they are and nothing is copied.
+     *
+     * @return {@link #headerLength()}, or -1 (nothing written) when {@code index} is out of range,
+     *     the packet is not a super-packet, or the headers do not fit
+     */
+    public int segmentHeaders(int index, ByteBuffer destination, int offset) {
+        int length = segmentLength(index);
+        if (!gso || length < 0 || offset < 0 || offset > destination.limit() - headerLength) {
+            return -1;
+        }
+        int payloadLength = length - headerLength;
+        int payloadAt = sourceOffset + headerLength + index * gsoSize;
+        destination.put(offset, source, sourceOffset, headerLength);
+        rewriteHeaders(index, length, destination, offset);
+        int transport = offset + networkHeaderLength;
+        int transportHeaderLength = headerLength - networkHeaderLength;
+        int checksumField =
+                transport + (protocol == IpProtocol.TCP ? TCP_CHECKSUM_FIELD : UDP_CHECKSUM_FIELD);
+        destination.putShort(checksumField, (short) 0);
+        // The transport header's length is even (TCP: a multiple of 4, UDP: 8): the two sums join.
+        long accumulator =
+                pseudoHeaderSumWithoutLength
+                        + (length - networkHeaderLength)
+                        + InternetChecksum.sum(destination, transport, transportHeaderLength)
+                        + InternetChecksum.sum(source, payloadAt, payloadLength);
+        int checksum = InternetChecksum.finish(accumulator);
+        if (checksum == 0 && protocol == IpProtocol.UDP) {
+            checksum = 0xffff;
+        }
+        destination.putShort(checksumField, (short) checksum);
+        return headerLength;
+    }
+
+    /** Lengths, identification, sequence and flags of segment {@code index}, in place. */
+    private void rewriteHeaders(int index, int length, ByteBuffer destination, int offset) {
+        if (ipVersion == 4) {
+            destination.putShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, (short) length);
+            destination.putShort(
+                    offset + Ipv4Header.IDENTIFICATION_OFFSET,
+                    (short) (firstIdentification + index));
+            destination.putShort(offset + Ipv4Header.CHECKSUM_OFFSET, (short) 0);
+            destination.putShort(
+                    offset + Ipv4Header.CHECKSUM_OFFSET,
+                    (short) InternetChecksum.compute(destination, offset, networkHeaderLength));
+        } else {
+            destination.putShort(
+                    offset + Ipv6Header.PAYLOAD_LENGTH_OFFSET,
+                    (short) (length - Ipv6Header.LENGTH));
+        }
+        int transport = offset + networkHeaderLength;
+        if (protocol == IpProtocol.TCP) {
+            destination.putInt(
+                    transport + TcpHeader.SEQUENCE_OFFSET, firstSequence + index * gsoSize);
+            int flags = destination.get(transport + TcpHeader.FLAGS_OFFSET);
+            if (index > 0) {
+                flags &= ~TcpHeader.FLAG_CWR;
+            }
+            if (index < segmentCount - 1) {
+                flags &= ~(TcpHeader.FLAG_FIN | TcpHeader.FLAG_PSH);
+            }
+            destination.put(transport + TcpHeader.FLAGS_OFFSET, (byte) flags);
+        } else {
+            destination.putShort(
+                    transport + UdpHeader.LENGTH_OFFSET, (short) (length - networkHeaderLength));
+        }
+    }
+
+    /**
      * Writes segment {@code index} as a complete IP packet, every checksum valid, at {@code
      * destination[offset, offset + segmentLength(index))}.
      *
@@ -336,39 +425,11 @@ public final class GsoSegmenter {
                 source,
                 sourceOffset + headerLength + index * gsoSize,
                 payloadLength);
-        if (ipVersion == 4) {
-            destination.putShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, (short) length);
-            destination.putShort(
-                    offset + Ipv4Header.IDENTIFICATION_OFFSET,
-                    (short) (firstIdentification + index));
-            destination.putShort(offset + Ipv4Header.CHECKSUM_OFFSET, (short) 0);
-            destination.putShort(
-                    offset + Ipv4Header.CHECKSUM_OFFSET,
-                    (short) InternetChecksum.compute(destination, offset, networkHeaderLength));
-        } else {
-            destination.putShort(
-                    offset + Ipv6Header.PAYLOAD_LENGTH_OFFSET,
-                    (short) (length - Ipv6Header.LENGTH));
-        }
+        rewriteHeaders(index, length, destination, offset);
         int transport = offset + networkHeaderLength;
         int transportLength = length - networkHeaderLength;
-        int checksumField;
-        if (protocol == IpProtocol.TCP) {
-            destination.putInt(
-                    transport + TcpHeader.SEQUENCE_OFFSET, firstSequence + index * gsoSize);
-            int flags = destination.get(transport + TcpHeader.FLAGS_OFFSET);
-            if (index > 0) {
-                flags &= ~TcpHeader.FLAG_CWR;
-            }
-            if (index < segmentCount - 1) {
-                flags &= ~(TcpHeader.FLAG_FIN | TcpHeader.FLAG_PSH);
-            }
-            destination.put(transport + TcpHeader.FLAGS_OFFSET, (byte) flags);
-            checksumField = transport + TCP_CHECKSUM_FIELD;
-        } else {
-            destination.putShort(transport + UdpHeader.LENGTH_OFFSET, (short) transportLength);
-            checksumField = transport + UDP_CHECKSUM_FIELD;
-        }
+        int checksumField =
+                transport + (protocol == IpProtocol.TCP ? TCP_CHECKSUM_FIELD : UDP_CHECKSUM_FIELD);
         destination.putShort(checksumField, (short) 0);
         long accumulator =
                 pseudoHeaderSumWithoutLength

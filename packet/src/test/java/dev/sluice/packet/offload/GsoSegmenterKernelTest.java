@@ -143,6 +143,31 @@ class GsoSegmenterKernelTest {
         assertThat(after).isEqualTo(read.packet());
     }
 
+    @Test
+    void shouldGiveTheSameSegmentsWhenOnlyHeadersAreWrittenAndPayloadsStayInPlace() {
+        ByteBuffer headers = ByteBuffer.allocateDirect(256);
+        int compared = 0;
+        for (KernelGso.Read read : KernelGso.superPackets()) {
+            ByteBuffer source = KernelGso.direct(read.packet());
+            assertThat(segmenter.wrap(source, 0, read.packet().length, read.header()))
+                    .isEqualTo(SegmentationResult.OK);
+            for (int i = 0; i < segmenter.segmentCount(); i++) {
+                byte[] whole = segment(i);
+                int headerLength = segmenter.segmentHeaders(i, headers, 0);
+                assertThat(headerLength).isEqualTo(segmenter.headerLength());
+                int payloadLength = segmenter.payloadLength(i);
+                assertThat(headerLength + payloadLength).isEqualTo(whole.length);
+                byte[] parts = new byte[whole.length];
+                headers.get(0, parts, 0, headerLength);
+                source.get(segmenter.payloadOffset(i), parts, headerLength, payloadLength);
+                assertThat(parts).as(read + " segment " + i).isEqualTo(whole);
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(200);
+        assertThat(segmenter.segmentHeaders(99_999, headers, 0)).isEqualTo(-1);
+    }
+
     private SegmentationResult wrap(KernelGso.Read read) {
         ByteBuffer source = KernelGso.direct(read.packet());
         return segmenter.wrap(source, 0, read.packet().length, read.header());

@@ -1,5 +1,6 @@
 package dev.sluice.daemon.platform.darwin;
 
+import dev.sluice.daemon.dataplane.AddressSource;
 import dev.sluice.daemon.dataplane.DatagramReceiver;
 import dev.sluice.daemon.dataplane.DatagramTransport;
 import io.netty.bootstrap.Bootstrap;
@@ -116,7 +117,12 @@ final class NioDatagramTransport implements DatagramTransport {
                 int length = content.readableBytes();
                 ByteBuffer view = content.nioBuffer(content.readerIndex(), length);
                 receiver.onDatagram(
-                        view, view.position(), length, packet.sender(), System.nanoTime());
+                        view,
+                        view.position(),
+                        length,
+                        new AddressSource(packet.sender()),
+                        System.nanoTime());
+                receiver.endOfBatch();
             } finally {
                 packet.release();
             }

@@ -8,6 +8,7 @@ public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
     public static final int EAGAIN = 11;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
@@ -28,6 +29,7 @@ public final class Errno {
                     Map.entry(ENOENT, "ENOENT"),
                     Map.entry(ESRCH, "ESRCH"),
                     Map.entry(EINTR, "EINTR"),
+                    Map.entry(EIO, "EIO"),
                     Map.entry(EAGAIN, "EAGAIN"),
                     Map.entry(EBUSY, "EBUSY"),
                     Map.entry(EEXIST, "EEXIST"),

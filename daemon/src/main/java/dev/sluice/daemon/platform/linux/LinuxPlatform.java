@@ -9,10 +9,11 @@ import dev.sluice.daemon.killswitch.Firewall;
 import dev.sluice.daemon.platform.NettySockets;
 import dev.sluice.daemon.platform.Platform;
 import dev.sluice.daemon.platform.PlatformRouteBackend;
-import dev.sluice.daemon.transport.NettyDatagramTransport;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.journal.SystemStateReader;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ import java.util.List;
  * netlink/nft/sysctl route backend, nftables for the kill switch.
  */
 public final class LinuxPlatform implements Platform {
+    private static final Logger LOG = System.getLogger(LinuxPlatform.class.getName());
+
     @Override
     public String name() {
         return "linux";
@@ -33,7 +36,20 @@ public final class LinuxPlatform implements Platform {
     @Override
     public PacketDevice openTun(String name, int mtu, List<InterfaceAddress> addresses)
             throws IOException {
-        TunDevice tun = TunDevice.open(name);
+        TunDevice tun = configured(TunDevice.open(name, Offloads.wanted()), mtu, addresses);
+        if (tun.hasVnetHeader() && !Offloads.acceptCoalescedWrite(tun)) {
+            LOG.log(
+                    Level.WARNING,
+                    "this kernel refuses coalesced writes to a tun: offloads off, one packet per"
+                            + " read and write");
+            tun.close();
+            tun = configured(TunDevice.open(name, false), mtu, addresses);
+        }
+        return new TunPacketDevice(tun);
+    }
+
+    private static TunDevice configured(TunDevice tun, int mtu, List<InterfaceAddress> addresses)
+            throws IOException {
         try (Rtnetlink netlink = Rtnetlink.open()) {
             netlink.linkUp(tun.name(), mtu);
             for (InterfaceAddress address : addresses) {
@@ -43,12 +59,12 @@ public final class LinuxPlatform implements Platform {
             tun.close();
             throw e;
         }
-        return new TunPacketDevice(tun);
+        return tun;
     }
 
     @Override
     public DatagramTransport openTransport(int port, int fwMark, DatagramReceiver receiver) {
-        return NettyDatagramTransport.open(port, fwMark, receiver);
+        return LinuxUdpTransport.open(port, fwMark, Offloads.wanted(), receiver);
     }
 
     @Override

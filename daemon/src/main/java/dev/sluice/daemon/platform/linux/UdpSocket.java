@@ -195,6 +195,33 @@ public final class UdpSocket implements Closeable {
         return SOCKADDR_LENGTH;
     }
 
+    /**
+     * Writes {@code to} as this socket's sockaddr into {@code out} at {@code offset}; returns its
+     * length. Allocation-free.
+     */
+    public int sockaddr(dev.sluice.daemon.dataplane.Endpoint to, ByteBuffer out, int offset) {
+        for (int i = 0; i < SOCKADDR_LENGTH; i++) {
+            out.put(offset + i, (byte) 0);
+        }
+        ByteBuffer nativeOrder = out.order(ByteOrder.nativeOrder());
+        if (family == AF_INET) {
+            nativeOrder.putShort(offset, (short) AF_INET);
+            out.put(offset + 2, (byte) (to.port() >>> 8));
+            out.put(offset + 3, (byte) to.port());
+            out.order(ByteOrder.BIG_ENDIAN).putInt(offset + 4, (int) to.low());
+            out.order(ByteOrder.nativeOrder());
+            return 16;
+        }
+        nativeOrder.putShort(offset, (short) AF_INET6);
+        out.put(offset + 2, (byte) (to.port() >>> 8));
+        out.put(offset + 3, (byte) to.port());
+        out.order(ByteOrder.BIG_ENDIAN);
+        out.putLong(offset + 8, to.high());
+        out.putLong(offset + 16, to.low());
+        out.order(ByteOrder.nativeOrder());
+        return SOCKADDR_LENGTH;
+    }
+
     /** The address of a sockaddr this socket received from. Control path (allocates). */
     public static InetSocketAddress endpoint(ByteBuffer sockaddr, int offset) {
         ByteBuffer native_ = sockaddr.duplicate().order(ByteOrder.nativeOrder());

@@ -46,6 +46,22 @@ public final class LabPeer implements AutoCloseable {
             String clientPublicKey,
             Path directory)
             throws IOException, InterruptedException {
+        return start(kind, lab, binary, key, clientPublicKey, directory, Map.of());
+    }
+
+    /**
+     * Starts the server with extra {@code environment} variables (a Sluice server's {@code
+     * SLUICE_OFFLOADS}, for instance).
+     */
+    public static LabPeer start(
+            Kind kind,
+            LabTopology lab,
+            Path binary,
+            PrivateKey key,
+            String clientPublicKey,
+            Path directory,
+            Map<String, String> environment)
+            throws IOException, InterruptedException {
         // A host-unique name: wireguard-go's UAPI socket lives in the shared /var/run/wireguard.
         String device =
                 kind == Kind.SLUICE
@@ -56,7 +72,7 @@ public final class LabPeer implements AutoCloseable {
             if (kind == Kind.WIREGUARD_GO) {
                 peer.startWireGuardGo(clientPublicKey, directory);
             } else {
-                peer.startSluice(binary, clientPublicKey, directory);
+                peer.startSluice(binary, clientPublicKey, directory, environment);
             }
             return peer;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -116,7 +132,8 @@ public final class LabPeer implements AutoCloseable {
         lab.exec(ns, "ip", "link", "set", device, "mtu", "1420", "up");
     }
 
-    private void startSluice(Path binary, String clientPublicKey, Path directory)
+    private void startSluice(
+            Path binary, String clientPublicKey, Path directory, Map<String, String> environment)
             throws IOException, InterruptedException {
         Path config =
                 secretFile(
@@ -143,9 +160,17 @@ public final class LabPeer implements AutoCloseable {
                                         + LabTopology.CLIENT_TUNNEL6
                                         + "/128",
                                 ""));
+        Path log = directory.resolve("server-sluice.log");
         sluice =
-                LabSluice.up(
-                        lab, lab.server(), binary, config, directory.resolve("server-sluice.log"));
+                LabSluice.start(
+                        lab,
+                        lab.server(),
+                        binary,
+                        config,
+                        log,
+                        LabSluice.stateDirectory(directory, lab.server()),
+                        environment);
+        sluice.awaitConnected();
     }
 
     /** Writes a file only its owner can read (keys and configurations holding keys). */
