@@ -59,12 +59,12 @@ iperf() {
     python3 - "$work/iperf.json" <<'PY'
 import json, sys
 end = json.load(open(sys.argv[1]))["end"]
-if "sum_received" in end:
-    s = end["sum_received"]
-    print("%.0f %d" % (s["bits_per_second"] / 1e6, s["bytes"]))
-else:  # UDP: the receiver's figures
+if "lost_percent" in end.get("sum", {}):  # UDP: the receiver's figures
     s = end["sum"]
     print("%.0f %d %.2f" % (s["bits_per_second"] / 1e6, s["bytes"], s["lost_percent"]))
+else:
+    s = end["sum_received"]
+    print("%.0f %d" % (s["bits_per_second"] / 1e6, s["bytes"]))
 PY
 }
 
@@ -148,8 +148,9 @@ iperf $prefix-corp $corp 1 "" 10 > /dev/null
 log "Sluice client <-> wireguard-go server"
 read -r r[sw1] r[sw_cpu] < <(throughput_and_cpu $prefix-corp $corp "$sluice_pid")
 ( sleep $(( seconds / 2 + 1 )); rss_mb "$sluice_pid" > "$work/rss-load" ) &
+sampler=$!
 r[sw4]=$(throughput $prefix-corp $corp 4)
-wait
+wait $sampler
 r[rss_load]=$(cat "$work/rss-load")
 read -r r[sw_udp] r[sw_loss] < <(udp $prefix-corp $corp)
 r[sw_rtt]=$(rtt $corp)

@@ -5,12 +5,17 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of {@link PacketBuffer}s carved from one direct allocation, handed out and taken back
  * through a bounded lock-free queue (Vyukov's array-based MPMC design: one sequence number per
- * slot). The queue's capacity equals the number of buffers, so a release always finds a slot.
+ * slot). The queue's capacity equals the number of buffers, so a release always finds a slot. In
+ * front of the queue one "hot" slot holds the buffer released last, which the next acquire takes: a
+ * thread that releases its buffer before reading the next packet (bypass, sealing) keeps using the
+ * same cache-warm memory instead of cycling through the whole pool (160 x 64 KB with offloads, far
+ * more than the CPU's caches).
  *
  * <p>Contract: {@link #tryAcquire()} and {@link #release} are lock-free, O(1) and allocation-free;
  * the pool never allocates a buffer after construction; {@link #available()} plus the buffers owned
@@ -38,6 +43,7 @@ public final class BufferPool {
     private final int bufferSize;
     private final AtomicLong head = new AtomicLong();
     private final AtomicLong tail = new AtomicLong();
+    private final AtomicReference<PacketBuffer> hot = new AtomicReference<>();
 
     /**
      * Creates {@code capacity} buffers of {@code bufferSize} bytes each, all available.
@@ -84,7 +90,8 @@ public final class BufferPool {
 
     /** Buffers currently in the pool (a snapshot; exact when no other thread is active). */
     public int available() {
-        return (int) Math.max(0, Math.min(buffers.length, tail.get() - head.get()));
+        int queued = (int) Math.max(0, Math.min(buffers.length, tail.get() - head.get()));
+        return Math.min(buffers.length, queued + (hot.get() != null ? 1 : 0));
     }
 
     /** Buffers currently owned by callers. */
@@ -97,7 +104,10 @@ public final class BufferPool {
      * buffer's packet bounds are reset to (0, 0).
      */
     public PacketBuffer tryAcquire() {
-        PacketBuffer buffer = poll();
+        PacketBuffer buffer = hot.get() != null ? hot.getAndSet(null) : null;
+        if (buffer == null) {
+            buffer = poll();
+        }
         if (buffer != null) {
             POOLED.setRelease(buffer, 0);
             buffer.packet(0, 0);
@@ -136,7 +146,9 @@ public final class BufferPool {
         if (!POOLED.compareAndSet(buffer, 0, 1)) {
             throw new IllegalStateException("packet buffer " + buffer.index() + " released twice");
         }
-        offer(buffer);
+        if (hot.get() != null || !hot.compareAndSet(null, buffer)) {
+            offer(buffer);
+        }
     }
 
     private void offer(PacketBuffer buffer) {

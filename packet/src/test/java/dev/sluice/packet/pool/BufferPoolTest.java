@@ -130,6 +130,26 @@ class BufferPoolTest {
     }
 
     @Test
+    void shouldHandBackTheBufferReleasedLastWhenAcquiringNext() {
+        BufferPool pool = new BufferPool(160, 64);
+        PacketBuffer first = pool.tryAcquire();
+        first.release();
+        for (int i = 0; i < 1_000; i++) {
+            PacketBuffer again = pool.tryAcquire();
+            assertThat(again).as("acquire %d after a release", i).isSameAs(first);
+            again.release();
+        }
+        // The hot slot counts as available; a second release goes to the queue behind it.
+        PacketBuffer a = pool.tryAcquire();
+        PacketBuffer b = pool.tryAcquire();
+        assertThat(pool.available()).isEqualTo(158);
+        a.release();
+        b.release();
+        assertThat(pool.available()).isEqualTo(160);
+        assertThat(pool.tryAcquire()).isSameAs(a);
+    }
+
+    @Test
     void shouldAllocateNothingPerAcquireAndRelease() {
         BufferPool pool = new BufferPool(4, 64);
         long bytes =
