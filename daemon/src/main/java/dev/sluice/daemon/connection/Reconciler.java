@@ -110,16 +110,23 @@ final class Reconciler implements RouteMonitor {
     private void run() {
         while (running) {
             try {
-                if (monitor.awaitNotifications() == 0) {
+                if (monitor.awaitNotifications(-1) == 0) {
                     continue;
                 }
                 // Debounce: wait for the burst to end (bounded, so a constant stream still acts).
                 long deadlineNs = System.nanoTime() + 2_000_000_000L;
                 long quietUntilNs = System.nanoTime() + QUIET_MS * 1_000_000L;
+                long nowNs;
                 while (running
-                        && System.nanoTime() < quietUntilNs
-                        && System.nanoTime() < deadlineNs) {
-                    if (monitor.awaitNotifications() > 0) {
+                        && (nowNs = System.nanoTime()) < quietUntilNs
+                        && nowNs < deadlineNs) {
+                    int waitMs =
+                            (int)
+                                    Math.max(
+                                            1,
+                                            (Math.min(quietUntilNs, deadlineNs) - nowNs)
+                                                    / 1_000_000L);
+                    if (monitor.awaitNotifications(waitMs) > 0) {
                         quietUntilNs = System.nanoTime() + QUIET_MS * 1_000_000L;
                     }
                 }
@@ -265,6 +272,7 @@ final class Reconciler implements RouteMonitor {
     @Override
     public void close() {
         running = false;
+        monitor.wakeUp();
         try {
             thread.join(2_000);
         } catch (InterruptedException e) {

@@ -26,7 +26,7 @@ final class LibC {
     static final int SOL_SOCKET = 1;
     static final int SOL_NETLINK = 270;
     static final int SO_RCVBUF = 8;
-    static final int SO_RCVTIMEO = 20;
+    static final int MSG_DONTWAIT = 0x40;
     static final int NETLINK_EXT_ACK = 11;
 
     static final short POLLIN = 0x1;

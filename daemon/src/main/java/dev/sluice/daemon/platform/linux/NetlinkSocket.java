@@ -22,6 +22,11 @@ public final class NetlinkSocket implements Closeable {
     private final byte[] receive = new byte[RECEIVE_BUFFER];
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
+    /** For a monitor ({@link #subscribe}): its wake-up and the two struct pollfd. */
+    private EventFd wake;
+
+    private ByteBuffer pollfds;
+
     private NetlinkSocket(int fd) {
         this.fd = fd;
     }
@@ -36,24 +41,46 @@ public final class NetlinkSocket implements Closeable {
      */
     public static NetlinkSocket subscribe(int groups) throws NativeException {
         NetlinkSocket socket = open(groups);
-        byte[] timeout = new byte[16]; // struct timeval { 0 s, 200 ms }
-        ByteBuffer.wrap(timeout).order(ByteOrder.nativeOrder()).putLong(0, 0).putLong(8, 200_000);
-        if (LibC.setsockopt(socket.fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) < 0) {
-            int errno = Errno.last();
+        try {
+            socket.wake = EventFd.open();
+        } catch (NativeException e) {
             socket.close();
-            throw new NativeException("setsockopt SO_RCVTIMEO on the netlink monitor", errno);
+            throw e;
         }
+        socket.pollfds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        socket.pollfds.putInt(0, socket.fd);
+        socket.pollfds.putShort(4, LibC.POLLIN);
+        socket.pollfds.putInt(8, socket.wake.fd());
+        socket.pollfds.putShort(12, LibC.POLLIN);
         return socket;
     }
 
     /**
-     * Waits up to 200 ms for notifications and reads what arrived.
+     * Sleeps until notifications arrive, {@link #wakeUp} is called or {@code timeoutMs} passes
+     * (negative: no timeout), and reads what arrived. No timer: an idle monitor costs nothing.
      *
-     * @return how many notification messages were read (0 on timeout); an overrun of the socket
-     *     buffer (ENOBUFS: events were lost) counts as one, so the caller re-checks everything
+     * @return how many notification messages were read (0 on timeout or wake-up); an overrun of the
+     *     socket buffer (ENOBUFS: events were lost) counts as one, so the caller re-checks
+     *     everything
      */
-    public int awaitNotifications() throws NativeException {
-        long n = LibC.recv(fd, receive, receive.length, 0);
+    public int awaitNotifications(int timeoutMs) throws NativeException {
+        pollfds.putShort(6, (short) 0);
+        pollfds.putShort(14, (short) 0);
+        int ready = LibC.poll(TunDevice.address(pollfds), 2, timeoutMs);
+        if (ready < 0) {
+            int errno = Errno.last();
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw new NativeException("poll the netlink monitor", errno);
+        }
+        if (pollfds.getShort(14) != 0) {
+            wake.clear();
+        }
+        if (pollfds.getShort(6) == 0) {
+            return 0;
+        }
+        long n = LibC.recv(fd, receive, receive.length, LibC.MSG_DONTWAIT);
         if (n < 0) {
             int errno = Errno.last();
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
@@ -76,6 +103,13 @@ public final class NetlinkSocket implements Closeable {
             at += (messageLength + 3) & ~3;
         }
         return Math.max(count, 1);
+    }
+
+    /** Makes a waiting {@link #awaitNotifications} return now (to stop the monitor). Any thread. */
+    public void wakeUp() {
+        if (wake != null) {
+            wake.signal();
+        }
     }
 
     private static NetlinkSocket open(int groups) throws NativeException {
@@ -224,5 +258,8 @@ public final class NetlinkSocket implements Closeable {
     @Override
     public void close() {
         LibC.close(fd);
+        if (wake != null) {
+            wake.close();
+        }
     }
 }
