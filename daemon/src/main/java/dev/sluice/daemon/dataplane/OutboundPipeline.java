@@ -37,6 +37,9 @@ import java.nio.ByteBuffer;
  * write. Allocation-free after each peer's first packet; one thread.
  */
 final class OutboundPipeline {
+    /** Read buffers that staging leaves in the pool, for the reads of at least one batch. */
+    static final int READ_BUFFERS_KEPT = 16;
+
     private final PacketDevice device;
     private final DatagramTransport transport;
     private final BufferPool errors;
@@ -148,7 +151,9 @@ final class OutboundPipeline {
                         snapshot.mtu(),
                         nowNs);
         if (sealed == TunnelSender.STAGE) {
-            if (peer.stage(packet)) {
+            // Staged packets hold read buffers: never so many that the tun cannot be read (bypass
+            // traffic and other peers keep flowing while one peer waits for its handshake).
+            if (packet.pool().available() > READ_BUFFERS_KEPT && peer.stage(packet)) {
                 handedOver = true;
                 counters.increment(Counter.STAGED_PACKETS);
             } else {

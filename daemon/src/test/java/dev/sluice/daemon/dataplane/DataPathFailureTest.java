@@ -317,6 +317,26 @@ class DataPathFailureTest {
     }
 
     @Test
+    void shouldDropRatherThanStageWhenStagingWouldLeaveTooFewReadBuffers() {
+        OutboundPipeline outbound = pipeline(new ScriptedDevice(), transport, () -> {});
+        int stageable = pool.capacity() - OutboundPipeline.READ_BUFFERS_KEPT - 1;
+        for (int i = 0; i < pool.capacity() - 1; i++) {
+            PacketBuffer buffer = pool.tryAcquire();
+            byte[] packet = corpPacket(i);
+            buffer.data().put(Headroom.PACKET_OFFSET, packet);
+            buffer.packet(Headroom.PACKET_OFFSET, packet.length);
+            outbound.process(buffer, snapshot, nowNs);
+        }
+        // Each packet was read into a buffer, so the pool is one short while a packet is decided.
+        assertThat(counters.get(Counter.STAGED_PACKETS)).isEqualTo(stageable);
+        assertThat(counters.get(Counter.DROP_STAGE_FULL))
+                .isEqualTo(pool.capacity() - 1 - stageable);
+        assertThat(pool.available())
+                .as("buffers left for reading the tun")
+                .isEqualTo(OutboundPipeline.READ_BUFFERS_KEPT + 1);
+    }
+
+    @Test
     void shouldReleaseAStagedPacketAndGoOnWhenTheControlLoopCannotSendIt() {
         OutboundPipeline outbound = pipeline(new ScriptedDevice(), transport, () -> {});
         for (int i = 1; i <= 2; i++) {

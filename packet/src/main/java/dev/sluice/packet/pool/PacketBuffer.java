@@ -70,7 +70,8 @@ public final class PacketBuffer {
         pool.release(this);
     }
 
-    BufferPool pool() {
+    /** The pool this buffer belongs to. */
+    public BufferPool pool() {
         return pool;
     }
 }

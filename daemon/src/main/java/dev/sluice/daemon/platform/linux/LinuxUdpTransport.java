@@ -30,6 +30,9 @@ public final class LinuxUdpTransport implements DatagramTransport {
     /** Messages per recvmmsg. */
     static final int SLOTS = 32;
 
+    /** Slots with UDP GRO, where one slot may carry 64 KB of coalesced datagrams. */
+    static final int GRO_SLOTS = 16;
+
     private final UdpSocket socket;
     private final DatagramReceiver receiver;
     private final ReceiveBatch batch;
@@ -76,7 +79,8 @@ public final class LinuxUdpTransport implements DatagramTransport {
         this.socket = socket;
         this.receiver = receiver;
         this.segmentation = segmentation;
-        this.batch = new ReceiveBatch(SLOTS, socket.gro() ? 65_536 : 2_048);
+        this.batch =
+                socket.gro() ? new ReceiveBatch(GRO_SLOTS, 65_536) : new ReceiveBatch(SLOTS, 2_048);
         this.senders = ThreadLocal.withInitial(SendState::new);
         this.thread = new Thread(this::receive, "sluice-inbound");
         thread.setDaemon(true);
