@@ -28,20 +28,6 @@ class KillSwitchIT {
     private static final AtomicInteger LABS = new AtomicInteger();
     private static final String HALT = "SLUICE_FAULT_HALT_AFTER_OPERATION";
 
-    /**
-     * What the client sends on its link to anyone but the peer's endpoint (its WireGuard traffic,
-     * and what the policy sends there directly: the endpoint is never tunnelled), but for link
-     * housekeeping.
-     */
-    private static final String LEAKS =
-            "(src host "
-                    + LabTopology.CLIENT_UNDERLAY
-                    + " or src host "
-                    + LabTopology.CLIENT_UNDERLAY6
-                    + ") and not dst host "
-                    + LabTopology.SERVER_UNDERLAY
-                    + " and not ip6 multicast and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)";
-
     @TempDir Path directory;
 
     @BeforeEach
@@ -92,17 +78,6 @@ class KillSwitchIT {
                 .contains(" 0% packet loss");
     }
 
-    private static double nowEpochSeconds() {
-        return System.currentTimeMillis() / 1000.0;
-    }
-
-    /** The capture's lines at or after {@code fromEpochSeconds} (tcpdump -tt timestamps). */
-    private static List<String> since(List<String> lines, double fromEpochSeconds) {
-        return lines.stream()
-                .filter(line -> Double.parseDouble(line.split(" ")[0]) >= fromEpochSeconds)
-                .toList();
-    }
-
     /** The state text without the kill switch's table (what "blocked, else as before" means). */
     private static String withoutKillSwitch(String state) {
         return state.replaceAll("(?s)table inet sluice_killswitch \\{.*?\\n\\}\\n", "");
@@ -147,7 +122,7 @@ class KillSwitchIT {
                             "-t",
                             "8");
             Thread.sleep(2_000);
-            double killedAt = nowEpochSeconds();
+            double killedAt = Leaks.nowEpochSeconds();
             assertThat(first.kill()).isEqualTo(137);
 
             // The outage: nothing gets out, by any family, to any destination, DNS included.
@@ -179,7 +154,11 @@ class KillSwitchIT {
                 assertThat(again.farSideSource())
                         .as("through the tunnel; log:\n%s", second.log())
                         .isEqualTo(LabTopology.CLIENT_TUNNEL);
-                List<String> leaks = since(router.packets(lab.router(), LEAKS), killedAt);
+                List<String> leaks =
+                        Leaks.between(
+                                router.packets(lab.router(), Leaks.FILTER),
+                                killedAt,
+                                Double.MAX_VALUE);
                 assertThat(leaks).as("left the client other than to the peer").isEmpty();
 
                 String disconnected =
@@ -236,7 +215,7 @@ class KillSwitchIT {
             Path state = LabSluice.stateDirectory(directory, lab.client());
             UnderlayCapture router =
                     UnderlayCapture.start(lab, lab.router(), "to-client", directory, "boot");
-            double bootedAt = nowEpochSeconds();
+            double bootedAt = Leaks.nowEpochSeconds();
             String boot =
                     cli(
                                     lab,
@@ -267,7 +246,9 @@ class KillSwitchIT {
             assertThat(pings(lab, "fd18::1")).isFalse();
             assertThat(pings(lab, LabTopology.INTERNET_HOST)).isFalse();
             assertThat(pings(lab, LabTopology.CORP_HOST)).isFalse();
-            List<String> seen = since(router.packets(lab.router(), LEAKS), bootedAt);
+            List<String> seen =
+                    Leaks.between(
+                            router.packets(lab.router(), Leaks.FILTER), bootedAt, Double.MAX_VALUE);
             assertThat(seen)
                     .as("only DHCP may leave")
                     .allMatch(line -> line.contains(".68 > 255.255.255.255.67"));
