@@ -2,6 +2,8 @@ package dev.sluice.it.killswitch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.daemon.platform.linux.lab.LabProbes;
 import dev.sluice.daemon.platform.linux.lab.LabSluice;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
@@ -172,6 +174,86 @@ class KillSwitchIT {
                     .as("disconnect lifts the block and undoes everything")
                     .isEqualTo(before);
         }
+    }
+
+    @Test
+    void onShouldStayArmedAndLetNothingLeaveThroughANetworkChangeAndTheReHandshake()
+            throws Exception {
+        try (WireGuardGoLab fixture = WireGuardGoLab.start(prefix("c"), directory)) {
+            LabTopology lab = fixture.topology();
+            String before = fixture.clientStateBefore();
+            Path log = directory.resolve("sluice.log");
+            LabSluice sluice =
+                    LabSluice.up(lab, lab.client(), Launcher.binary(), config(fixture, "on"), log);
+            try {
+                String socket = LabSluice.controlSocket(log).toString();
+                assertThat(pings(lab, LabTopology.CORP_HOST)).as(sluice.log()).isTrue();
+                JsonNode killSwitch = killSwitchStatus(lab, socket);
+                assertThat(killSwitch.path("state").asText()).isEqualTo("armed");
+                assertThat(killSwitch.path("mode").asText()).isEqualTo("on");
+                assertThat(killSwitch.path("reason").asText()).isEqualTo("connected");
+
+                UnderlayCapture router =
+                        UnderlayCapture.start(lab, lab.router(), "to-client", directory, "change");
+                double changedAt = Leaks.nowEpochSeconds();
+                // The network goes away and comes back (a Wi-Fi roam): the default routes vanish,
+                // then return; the daemon re-handshakes on the new underlay.
+                lab.exec(lab.client(), "ip", "route", "del", "default");
+                lab.exec(lab.client(), "ip", "-6", "route", "del", "default");
+                assertThat(pings(lab, LabTopology.CORP_HOST)).isFalse();
+                assertThat(pings(lab, LabTopology.INTERNET_HOST)).isFalse();
+                assertThat(
+                                lab.tryExec(
+                                        lab.client(),
+                                        "dig",
+                                        "+time=1",
+                                        "+tries=1",
+                                        "@" + LabTopology.INTERNET_HOST,
+                                        "example.org"))
+                        .doesNotContain("ANSWER SECTION");
+                lab.exec(lab.client(), "ip", "route", "add", "default", "via", "198.18.0.1");
+                lab.exec(lab.client(), "ip", "-6", "route", "add", "default", "via", "fd18::1");
+                long deadlineMs = System.currentTimeMillis() + 20_000;
+                while (!sluice.log().contains("re-resolving endpoints and re-handshaking")
+                        || !pings(lab, LabTopology.CORP_HOST)) {
+                    assertThat(System.currentTimeMillis())
+                            .as("tunnel back after the change; log:\n%s", sluice.log())
+                            .isLessThan(deadlineMs);
+                    Thread.sleep(200);
+                }
+                assertThat(
+                                lab.tryExec(
+                                        lab.client(),
+                                        "dig",
+                                        "+time=1",
+                                        "+tries=1",
+                                        "@" + LabTopology.INTERNET_HOST,
+                                        "example.org"))
+                        .as("DNS to the LAN's resolver stays refused while connected")
+                        .doesNotContain("ANSWER SECTION");
+                double backAt = Leaks.nowEpochSeconds();
+                assertThat(killSwitchStatus(lab, socket).path("state").asText()).isEqualTo("armed");
+                assertThat(lab.exec(lab.client(), "nft", "list", "tables"))
+                        .contains("table inet sluice_killswitch");
+                assertThat(
+                                Leaks.between(
+                                        router.packets(lab.router(), Leaks.FILTER),
+                                        changedAt,
+                                        backAt))
+                        .as("left the client other than to the peer during the change")
+                        .isEmpty();
+                cli(lab, "disconnect", "--socket", socket);
+            } finally {
+                assertThat(sluice.stop()).as(sluice.log()).isZero();
+            }
+            assertThat(NetworkState.capture(lab, lab.client())).isEqualTo(before);
+        }
+    }
+
+    private static JsonNode killSwitchStatus(LabTopology lab, String socket) throws Exception {
+        return new ObjectMapper()
+                .readTree(cli(lab, "status", "--json", "--socket", socket).out())
+                .path("killswitch");
     }
 
     @Test
