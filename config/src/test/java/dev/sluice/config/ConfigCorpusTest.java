@@ -244,6 +244,23 @@ class ConfigCorpusTest {
     }
 
     @Test
+    void shouldLockTheKillSwitchWhenAManagedOverlaySetsIt() throws Exception {
+        Path user = secured("configs/valid/wg-quick-wild.conf");
+        Files.writeString(
+                user,
+                Files.readString(user).replace("[Interface]\n", "[Interface]\nKillSwitch = off\n"));
+        assertThat(ConfigLoader.load(user, List.of()).config().iface().killSwitch())
+                .isEqualTo(KillSwitchMode.OFF);
+        Path managed =
+                Files.writeString(
+                        dir.resolve("40-killswitch.conf"), "[Interface]\nKillSwitch = always\n");
+        SluiceConfig config = ConfigLoader.load(user, List.of(managed)).config();
+        assertThat(config.iface().killSwitch()).isEqualTo(KillSwitchMode.ALWAYS);
+        assertThat(config.managedSources())
+                .containsEntry("Interface.KillSwitch", managed.toString());
+    }
+
+    @Test
     void plistProblemsShouldNameTheFileAndLine() {
         ConfigLoader.Result result =
                 ConfigLoader.load(
