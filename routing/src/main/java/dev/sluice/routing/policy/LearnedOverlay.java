@@ -2,6 +2,7 @@ package dev.sluice.routing.policy;
 
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.trie.PrefixTable;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class LearnedOverlay {
         if (learned.isEmpty()) {
             return EMPTY;
         }
-        Map<IpPrefix, Integer> values = new HashMap<>();
+        Map<IpPrefix, Integer> values = HashMap.newHashMap(learned.size());
         for (LearnedRoute route : learned) {
             if (LearnedAdmission.refusal(policy, route) != null) {
                 continue;
@@ -51,7 +52,7 @@ public final class LearnedOverlay {
             }
             values.put(route.prefix(), value);
         }
-        return new LearnedOverlay(new HostRouteTable(values), Map.copyOf(values));
+        return new LearnedOverlay(new HostRouteTable(values), Collections.unmodifiableMap(values));
     }
 
     /**
