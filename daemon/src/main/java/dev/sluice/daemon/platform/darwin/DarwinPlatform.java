@@ -1,7 +1,6 @@
 package dev.sluice.daemon.platform.darwin;
 
 import dev.sluice.config.InterfaceAddress;
-import dev.sluice.config.KillSwitchMode;
 import dev.sluice.config.RoutingStrategy;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.daemon.dataplane.DatagramReceiver;
@@ -20,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * macOS: a utun, the routing socket, {@code /etc/resolver} files and the dynamic store. The
- * strategy is {@code kernel} only (see {@link #configProblems}); there is no kill switch yet.
+ * macOS: a utun, the routing socket, {@code /etc/resolver} files, the dynamic store and a pf anchor
+ * for the kill switch. The strategy is {@code kernel} only (see {@link #configProblems}).
  */
 public final class DarwinPlatform implements Platform {
     /** Why {@code Strategy = capture} is refused on macOS, in one sentence. */
@@ -29,6 +28,9 @@ public final class DarwinPlatform implements Platform {
             "Strategy = capture cannot work on macOS: a packet written to a utun is taken as"
                     + " arriving from the network, so bypass traffic cannot be sent on to the"
                     + " physical interface; use Strategy = kernel (the default on macOS)";
+
+    /** The utun the daemon opened last, while it is open (the kill switch lets it through). */
+    private volatile String utun;
 
     @Override
     public String name() {
@@ -41,23 +43,21 @@ public final class DarwinPlatform implements Platform {
         if (config.split().strategy() == RoutingStrategy.CAPTURE) {
             problems.add(NO_CAPTURE);
         }
-        if (config.iface().killSwitch() != KillSwitchMode.OFF) {
-            problems.add(UnsupportedFirewall.WHY);
-        }
         return problems;
     }
 
     @Override
     public PacketDevice openTun(String name, int mtu, List<InterfaceAddress> addresses)
             throws IOException {
-        UtunDevice utun = UtunDevice.open();
+        UtunDevice device = UtunDevice.open();
         try {
-            utun.configure(mtu, addresses);
+            device.configure(mtu, addresses);
         } catch (IOException | RuntimeException e) {
-            utun.close();
+            device.close();
             throw e;
         }
-        return new UtunPacketDevice(utun);
+        utun = device.name();
+        return new UtunPacketDevice(device, () -> forget(device.name()));
     }
 
     @Override
@@ -80,9 +80,16 @@ public final class DarwinPlatform implements Platform {
                 DynamicStoreDns.system());
     }
 
+    private void forget(String closed) {
+        if (closed.equals(utun)) {
+            utun = null;
+        }
+    }
+
+    /** The pf anchor {@link PfKillSwitchRules#ANCHOR}, letting through the utun open now. */
     @Override
     public Firewall firewall() {
-        return new UnsupportedFirewall();
+        return PfFirewall.system(() -> utun);
     }
 
     /**
