@@ -32,6 +32,9 @@ public final class DarwinPlatform implements Platform {
     /** The utun the daemon opened last, while it is open (the kill switch lets it through). */
     private volatile String utun;
 
+    /** The UDP sockets the daemon opened last (bound to the primary interface by the monitor). */
+    private volatile NioDatagramTransport transport;
+
     @Override
     public String name() {
         return "darwin";
@@ -60,9 +63,15 @@ public final class DarwinPlatform implements Platform {
         return new UtunPacketDevice(device, () -> forget(device.name()));
     }
 
+    /**
+     * The daemon's UDP sockets; {@link #startMonitor} binds them to the primary interface and binds
+     * them again when it changes.
+     */
     @Override
     public DatagramTransport openTransport(int port, int fwMark, DatagramReceiver receiver) {
-        return NioDatagramTransport.open(port, receiver);
+        NioDatagramTransport opened = NioDatagramTransport.open(port, receiver);
+        transport = opened;
+        return opened;
     }
 
     @Override
@@ -135,18 +144,34 @@ public final class DarwinPlatform implements Platform {
     public void serviceStopping() {}
 
     /**
-     * Starts the monitor of a connection's routes, on routing sockets of its own.
+     * Starts the monitor of a connection's routes, on routing sockets of its own, and binds the
+     * daemon's UDP sockets to the primary interface, now and whenever it changes.
      *
      * @param backend the connection's backend (from {@link #openRouteBackend()})
      */
     public RouteMonitor startMonitor(
             RouteManager routes, PlatformRouteBackend backend, Runnable underlayChanged)
             throws IOException {
-        return DarwinMonitor.start(
-                NativeRoutingKernel.open(),
-                new RoutingClient(NativeRoutingKernel.open()),
-                (DarwinRouteBackend) backend,
-                routes,
-                underlayChanged);
+        DarwinRouteBackend darwin = (DarwinRouteBackend) backend;
+        RoutingClient table = new RoutingClient(NativeRoutingKernel.open());
+        DarwinMonitor monitor =
+                DarwinMonitor.start(
+                        NativeRoutingKernel.open(),
+                        table,
+                        darwin,
+                        routes,
+                        () -> {
+                            bindTransport(darwin.underlay());
+                            underlayChanged.run();
+                        });
+        bindTransport(darwin.underlay() != null ? darwin.underlay() : monitor.underlay());
+        return monitor;
+    }
+
+    private void bindTransport(Underlay underlay) {
+        NioDatagramTransport sockets = transport;
+        if (sockets != null && underlay != null) {
+            sockets.bindTo(underlay);
+        }
     }
 }
