@@ -19,12 +19,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Puts the kill switch's table in place, refreshes it and takes it away. Before each change the
  * state directory's {@code killswitch} file records what the block is (mode, reason, and the table
  * that blocks without a connection), fsync'd: a daemon killed at any moment leaves either no block
- * and no record, or a record that {@link #recover} can act on.
+ * and no record, or a record that {@link #recover} can act on. When the change makes the firewall
+ * hold a reference of its own ({@link Firewall#reference}, pf's enable token on macOS), the record
+ * is written again with it, so that recovery and the next daemon can give it back; a daemon killed
+ * between the change and that second write leaves pf enabled one reference too many, which by
+ * itself lets everything through that the system's own rules let through.
  *
  * <p>Lifecycle (the service decides when): {@link #block} when connecting with {@code KillSwitch =
  * on|always} and while disconnected with {@code always}; {@link #arm} once connected (the same
@@ -59,6 +64,7 @@ public final class KillSwitch {
     private volatile boolean armed;
     private volatile boolean inPlace;
     private volatile String reason = "KillSwitch = off";
+    private String recordedReference;
 
     public KillSwitch(Path stateDirectory, Firewall firewall, AttachedNetworks attached) {
         this.stateDirectory = stateDirectory;
@@ -72,8 +78,14 @@ public final class KillSwitch {
      */
     public synchronized void adopt(KillSwitchMode configured) throws IOException {
         mode = configured;
-        boolean present = firewall.present(KillSwitchRules.FAMILY, KillSwitchRules.NAME);
+        String recorded = readRecord(file());
+        String reference = recorded == null ? null : field(recorded, "reference", null);
+        firewall.adoptReference(reference);
+        boolean present = firewall.present(firewall.killSwitchFamily(), firewall.killSwitchName());
         if (!present) {
+            if (reference != null) {
+                firewall.delete(firewall.killSwitchFamily(), firewall.killSwitchName());
+            }
             StateFiles.deleteDurably(file());
             inPlace = false;
             reason = "KillSwitch = " + configured.word();
@@ -102,6 +114,7 @@ public final class KillSwitch {
         FirewallTable blocking = blocking(config);
         record(mode, why, blocking);
         firewall.replace(blocking);
+        recordReference(mode, why, blocking);
         if (!inPlace) {
             LOG.log(Level.INFO, "kill switch: blocking (" + why + ")");
         }
@@ -128,12 +141,8 @@ public final class KillSwitch {
             }
         }
         record(mode, why, blocking);
-        firewall.replace(
-                KillSwitchRules.table(
-                        config.iface().name(),
-                        config.iface().fwMark(),
-                        localNetworks(config),
-                        bypass));
+        firewall.replace(firewall.killSwitchTable(config, localNetworks(config), bypass));
+        recordReference(mode, why, blocking);
         if (!armed) {
             LOG.log(Level.INFO, "kill switch: armed (" + why + ")");
         }
@@ -143,8 +152,7 @@ public final class KillSwitch {
     }
 
     private FirewallTable blocking(SluiceConfig config) throws IOException {
-        return KillSwitchRules.table(
-                config.iface().name(), config.iface().fwMark(), localNetworks(config), List.of());
+        return firewall.killSwitchTable(config, localNetworks(config), List.of());
     }
 
     private List<IpPrefix> localNetworks(SluiceConfig config) throws IOException {
@@ -155,7 +163,7 @@ public final class KillSwitch {
 
     /** Takes the block away (and its record). */
     public synchronized void release(String why) throws IOException {
-        firewall.delete(KillSwitchRules.FAMILY, KillSwitchRules.NAME);
+        firewall.delete(firewall.killSwitchFamily(), firewall.killSwitchName());
         StateFiles.deleteDurably(file());
         if (inPlace) {
             LOG.log(Level.INFO, "kill switch: lifted (" + why + ")");
@@ -180,7 +188,9 @@ public final class KillSwitch {
         long refused = 0;
         if (inPlace) {
             try {
-                refused = firewall.countedPackets(KillSwitchRules.FAMILY, KillSwitchRules.NAME);
+                refused =
+                        firewall.countedPackets(
+                                firewall.killSwitchFamily(), firewall.killSwitchName());
             } catch (IOException e) {
                 refused = -1;
             }
@@ -198,16 +208,42 @@ public final class KillSwitch {
 
     private void record(KillSwitchMode configured, String why, FirewallTable blocking)
             throws IOException {
+        recordedReference = firewall.reference();
+        StateFiles.writeDurably(
+                file(), recordText(configured.word(), why, recordedReference, blocking));
+    }
+
+    /** After a change: records the firewall's reference if the change took a new one. */
+    private void recordReference(KillSwitchMode configured, String why, FirewallTable blocking)
+            throws IOException {
+        if (!Objects.equals(recordedReference, firewall.reference())) {
+            record(configured, why, blocking);
+        }
+    }
+
+    private static String recordText(
+            String mode, String why, String reference, FirewallTable blocking) {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
-        text.append("mode ").append(configured.word()).append('\n');
+        text.append("mode ").append(mode).append('\n');
         text.append("reason ").append(why.replace('\n', ' ')).append('\n');
+        if (reference != null) {
+            text.append("reference ").append(reference).append('\n');
+        }
         text.append("table ")
                 .append(blocking.family())
                 .append(' ')
                 .append(blocking.name())
                 .append('\n');
         text.append(blocking.script());
-        StateFiles.writeDurably(file(), text.toString());
+        return text.toString();
+    }
+
+    private static String readRecord(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /**
@@ -222,63 +258,72 @@ public final class KillSwitch {
             throws IOException {
         List<String> lines = new ArrayList<>();
         Path file = stateDirectory.resolve(FILE_NAME);
-        String recorded;
-        try {
-            recorded = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            recorded = null;
-        }
-        boolean present = firewall.present(KillSwitchRules.FAMILY, KillSwitchRules.NAME);
+        String recorded = readRecord(file);
+        String reference = recorded == null ? null : field(recorded, "reference", null);
+        firewall.adoptReference(reference);
+        String family = firewall.killSwitchFamily();
+        String name = firewall.killSwitchName();
+        boolean present = firewall.present(family, name);
         if (recorded == null && !present) {
             return lines;
         }
         if (unblock) {
-            firewall.delete(KillSwitchRules.FAMILY, KillSwitchRules.NAME);
+            firewall.delete(family, name);
             StateFiles.deleteDurably(file);
             lines.add("kill switch: lifted (--unblock); traffic leaves the host as before Sluice");
             return lines;
         }
-        FirewallTable blocking = recorded == null ? null : parseTable(recorded);
+        FirewallTable blocking = recorded == null ? null : parseTable(recorded, family, name);
         if (blocking == null) {
             lines.add(
                     "kill switch: table "
-                            + KillSwitchRules.FAMILY
+                            + family
                             + " "
-                            + KillSwitchRules.NAME
+                            + name
                             + " is in place without a record in "
                             + stateDirectory
                             + "; kept (blocking); 'sluice recover --unblock' lifts it");
             return lines;
         }
         firewall.replace(blocking);
+        if (!Objects.equals(reference, firewall.reference())) {
+            StateFiles.writeDurably(
+                    file,
+                    recordText(
+                            field(recorded, "mode", "?"),
+                            field(recorded, "reason", "?"),
+                            firewall.reference(),
+                            blocking));
+        }
         lines.add(
                 "kill switch: kept, blocking ("
-                        + field(recorded, "reason")
+                        + field(recorded, "reason", "?")
                         + "; KillSwitch = "
-                        + field(recorded, "mode")
+                        + field(recorded, "mode", "?")
                         + "); 'sluice recover --unblock' lifts it");
         return lines;
     }
 
-    private static String field(String recorded, String name) {
+    private static String field(String recorded, String name, String otherwise) {
         for (String line : recorded.split("\n")) {
+            if (line.startsWith("table ")) {
+                break; // the table's script follows: not the record's fields
+            }
             if (line.startsWith(name + " ")) {
                 return line.substring(name.length() + 1);
             }
         }
-        return "?";
+        return otherwise;
     }
 
-    private static FirewallTable parseTable(String recorded) {
+    private static FirewallTable parseTable(String recorded, String family, String name) {
         int at = recorded.indexOf("\ntable ");
         if (at < 0) {
             return null;
         }
         int end = recorded.indexOf('\n', at + 1);
         String[] header = recorded.substring(at + 1, end).split(" ");
-        if (header.length != 3
-                || !header[1].equals(KillSwitchRules.FAMILY)
-                || !header[2].equals(KillSwitchRules.NAME)) {
+        if (header.length != 3 || !header[1].equals(family) || !header[2].equals(name)) {
             return null;
         }
         return new FirewallTable(header[1], header[2], recorded.substring(end + 1));

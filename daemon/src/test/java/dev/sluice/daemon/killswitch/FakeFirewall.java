@@ -13,10 +13,43 @@ final class FakeFirewall implements Firewall {
     final List<String> transcript = new ArrayList<>();
     long counted;
 
+    /** Whether replace takes a reference (as pf's enable token), numbered from 1. */
+    boolean takesReferences;
+
+    /** References taken so far (the next is numbered one more). */
+    int references;
+
+    private String held;
+    private String adopted;
+
     @Override
     public void replace(FirewallTable table) {
         tables.put(table.family() + " " + table.name(), table);
         transcript.add("replace " + table);
+        if (takesReferences && held == null) {
+            held = "token-" + ++references;
+            transcript.add("take " + held);
+        }
+        giveBackAdopted();
+    }
+
+    private void giveBackAdopted() {
+        if (adopted != null) {
+            transcript.add("give back " + adopted);
+            adopted = null;
+        }
+    }
+
+    @Override
+    public String reference() {
+        return held != null ? held : adopted;
+    }
+
+    @Override
+    public void adoptReference(String recorded) {
+        if (recorded != null && !recorded.equals(held)) {
+            adopted = recorded;
+        }
     }
 
     @Override
@@ -24,6 +57,11 @@ final class FakeFirewall implements Firewall {
         if (tables.remove(family + " " + name) != null) {
             transcript.add("delete " + family + " " + name);
         }
+        if (held != null) {
+            transcript.add("give back " + held);
+            held = null;
+        }
+        giveBackAdopted();
     }
 
     @Override

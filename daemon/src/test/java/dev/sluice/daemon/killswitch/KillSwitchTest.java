@@ -138,4 +138,52 @@ class KillSwitchTest {
         assertThat(firewall.tables).isEmpty();
         assertThat(off.status().state()).isEqualTo("off");
     }
+
+    @Test
+    void theFirewallsReferenceShouldBeRecordedSoThatRecoveryCanGiveItBack() throws Exception {
+        firewall.takesReferences = true;
+        Path record = stateDirectory.resolve(KillSwitch.FILE_NAME);
+        killSwitch().block(config("on", ""), "connecting");
+        assertThat(firewall.transcript)
+                .containsExactly("replace inet sluice_killswitch", "take token-1");
+        assertThat(Files.readString(record)).contains("reason connecting\nreference token-1\n");
+
+        // kill -9: recovery keeps the block under a reference of its own, then gives the old back
+        FakeFirewall recovery = after(firewall);
+        assertThat(KillSwitch.recover(stateDirectory, recovery, false)).hasSize(1);
+        assertThat(recovery.transcript)
+                .containsExactly(
+                        "replace inet sluice_killswitch", "take token-2", "give back token-1");
+        assertThat(Files.readString(record))
+                .contains("reason connecting\nreference token-2\n")
+                .doesNotContain("token-1");
+
+        // the next process lifts it and gives back the reference the last one recorded
+        FakeFirewall unblock = after(recovery);
+        assertThat(KillSwitch.recover(stateDirectory, unblock, true)).hasSize(1);
+        assertThat(unblock.transcript)
+                .containsExactly("delete inet sluice_killswitch", "give back token-2");
+        assertThat(record).doesNotExist();
+    }
+
+    @Test
+    void aDaemonStartingWithoutTheTableShouldGiveBackTheRecordedReference() throws Exception {
+        firewall.takesReferences = true;
+        killSwitch().block(config("on", ""), "connecting");
+        FakeFirewall next = after(firewall);
+        next.tables.clear(); // pf's anchor flushed by someone else
+        new KillSwitch(stateDirectory, next, tun -> List.of())
+                .adopt(config("on", "").iface().killSwitch());
+        assertThat(next.transcript).containsExactly("give back token-1");
+        assertThat(stateDirectory.resolve(KillSwitch.FILE_NAME)).doesNotExist();
+    }
+
+    /** The firewall a later process sees: the same tables, references numbered on. */
+    private static FakeFirewall after(FakeFirewall earlier) {
+        FakeFirewall later = new FakeFirewall();
+        later.tables.putAll(earlier.tables);
+        later.takesReferences = true;
+        later.references = earlier.references;
+        return later;
+    }
 }

@@ -42,6 +42,8 @@ final class DarwinLibC {
 
     static native int getsockopt(int fd, int level, int option, byte[] value, int[] length);
 
+    static native int setsockopt(int fd, int level, int option, byte[] value, int length);
+
     static native long send(int fd, byte[] buffer, long length, int flags);
 
     static native long recv(int fd, byte[] buffer, long length, int flags);

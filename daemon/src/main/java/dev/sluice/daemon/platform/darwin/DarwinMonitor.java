@@ -49,7 +49,7 @@ public final class DarwinMonitor implements RouteMonitor {
     private final Runnable underlayChanged;
     private final LongSupplier clockNs;
     private final Deque<Long> reapplyTimesNs = new ArrayDeque<>();
-    private Underlay underlay;
+    private volatile Underlay underlay;
     private volatile String failure;
     private volatile boolean running = true;
     private Thread thread;
@@ -75,6 +75,11 @@ public final class DarwinMonitor implements RouteMonitor {
         this.clockNs = clockNs;
         Underlay known = backend.underlay();
         this.underlay = known != null ? known : Underlay.of(table.routes());
+    }
+
+    /** The underlay as the monitor last saw it. */
+    Underlay underlay() {
+        return underlay;
     }
 
     /** Starts watching on a thread of its own. */

@@ -1,7 +1,6 @@
 package dev.sluice.daemon.platform.darwin;
 
 import dev.sluice.config.InterfaceAddress;
-import dev.sluice.config.KillSwitchMode;
 import dev.sluice.config.RoutingStrategy;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.daemon.dataplane.DatagramReceiver;
@@ -20,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * macOS: a utun, the routing socket, {@code /etc/resolver} files and the dynamic store. The
- * strategy is {@code kernel} only (see {@link #configProblems}); there is no kill switch yet.
+ * macOS: a utun, the routing socket, {@code /etc/resolver} files, the dynamic store and a pf anchor
+ * for the kill switch. The strategy is {@code kernel} only (see {@link #configProblems}).
  */
 public final class DarwinPlatform implements Platform {
     /** Why {@code Strategy = capture} is refused on macOS, in one sentence. */
@@ -29,6 +28,12 @@ public final class DarwinPlatform implements Platform {
             "Strategy = capture cannot work on macOS: a packet written to a utun is taken as"
                     + " arriving from the network, so bypass traffic cannot be sent on to the"
                     + " physical interface; use Strategy = kernel (the default on macOS)";
+
+    /** The utun the daemon opened last, while it is open (the kill switch lets it through). */
+    private volatile String utun;
+
+    /** The UDP sockets the daemon opened last (bound to the primary interface by the monitor). */
+    private volatile NioDatagramTransport transport;
 
     @Override
     public String name() {
@@ -41,28 +46,32 @@ public final class DarwinPlatform implements Platform {
         if (config.split().strategy() == RoutingStrategy.CAPTURE) {
             problems.add(NO_CAPTURE);
         }
-        if (config.iface().killSwitch() != KillSwitchMode.OFF) {
-            problems.add(UnsupportedFirewall.WHY);
-        }
         return problems;
     }
 
     @Override
     public PacketDevice openTun(String name, int mtu, List<InterfaceAddress> addresses)
             throws IOException {
-        UtunDevice utun = UtunDevice.open();
+        UtunDevice device = UtunDevice.open();
         try {
-            utun.configure(mtu, addresses);
+            device.configure(mtu, addresses);
         } catch (IOException | RuntimeException e) {
-            utun.close();
+            device.close();
             throw e;
         }
-        return new UtunPacketDevice(utun);
+        utun = device.name();
+        return new UtunPacketDevice(device, () -> forget(device.name()));
     }
 
+    /**
+     * The daemon's UDP sockets; {@link #startMonitor} binds them to the primary interface and binds
+     * them again when it changes.
+     */
     @Override
     public DatagramTransport openTransport(int port, int fwMark, DatagramReceiver receiver) {
-        return NioDatagramTransport.open(port, receiver);
+        NioDatagramTransport opened = NioDatagramTransport.open(port, receiver);
+        transport = opened;
+        return opened;
     }
 
     @Override
@@ -80,9 +89,16 @@ public final class DarwinPlatform implements Platform {
                 DynamicStoreDns.system());
     }
 
+    private void forget(String closed) {
+        if (closed.equals(utun)) {
+            utun = null;
+        }
+    }
+
+    /** The pf anchor {@link PfKillSwitchRules#ANCHOR}, letting through the utun open now. */
     @Override
     public Firewall firewall() {
-        return new UnsupportedFirewall();
+        return PfFirewall.system(() -> utun);
     }
 
     /**
@@ -128,18 +144,34 @@ public final class DarwinPlatform implements Platform {
     public void serviceStopping() {}
 
     /**
-     * Starts the monitor of a connection's routes, on routing sockets of its own.
+     * Starts the monitor of a connection's routes, on routing sockets of its own, and binds the
+     * daemon's UDP sockets to the primary interface, now and whenever it changes.
      *
      * @param backend the connection's backend (from {@link #openRouteBackend()})
      */
     public RouteMonitor startMonitor(
             RouteManager routes, PlatformRouteBackend backend, Runnable underlayChanged)
             throws IOException {
-        return DarwinMonitor.start(
-                NativeRoutingKernel.open(),
-                new RoutingClient(NativeRoutingKernel.open()),
-                (DarwinRouteBackend) backend,
-                routes,
-                underlayChanged);
+        DarwinRouteBackend darwin = (DarwinRouteBackend) backend;
+        RoutingClient table = new RoutingClient(NativeRoutingKernel.open());
+        DarwinMonitor monitor =
+                DarwinMonitor.start(
+                        NativeRoutingKernel.open(),
+                        table,
+                        darwin,
+                        routes,
+                        () -> {
+                            bindTransport(darwin.underlay());
+                            underlayChanged.run();
+                        });
+        bindTransport(darwin.underlay() != null ? darwin.underlay() : monitor.underlay());
+        return monitor;
+    }
+
+    private void bindTransport(Underlay underlay) {
+        NioDatagramTransport sockets = transport;
+        if (sockets != null && underlay != null) {
+            sockets.bindTo(underlay);
+        }
     }
 }

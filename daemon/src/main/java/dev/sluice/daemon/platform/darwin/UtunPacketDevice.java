@@ -9,9 +9,14 @@ import dev.sluice.packet.pool.PacketBuffer;
  */
 final class UtunPacketDevice implements PacketDevice {
     private final UtunDevice utun;
+    private final Runnable closed;
 
-    UtunPacketDevice(UtunDevice utun) {
+    /**
+     * @param closed run once the utun is closed
+     */
+    UtunPacketDevice(UtunDevice utun, Runnable closed) {
         this.utun = utun;
+        this.closed = closed;
     }
 
     @Override
@@ -46,5 +51,6 @@ final class UtunPacketDevice implements PacketDevice {
     @Override
     public void close() {
         utun.close();
+        closed.run();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.daemon.platform.linux;
 
 import dev.sluice.daemon.bugreport.HostView;
+import dev.sluice.daemon.platform.ExternalCommand;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package dev.sluice.daemon.platform.linux;
 
+import dev.sluice.daemon.platform.ExternalCommand;
 import java.io.IOException;
 import java.util.List;
 

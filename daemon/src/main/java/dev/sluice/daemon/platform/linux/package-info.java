@@ -2,8 +2,8 @@
  * Linux integration: the TUN device ({@code /dev/net/tun}), rtnetlink (links, addresses, routes,
  * rules), nftables through the {@code nft} tool, sysctls under {@code /proc/sys}, the resolver file
  * and systemd-resolved. Every external tool runs through {@link
- * dev.sluice.daemon.platform.linux.ExternalCommand} (output drained while it runs, a deadline that
- * kills it).
+ * dev.sluice.daemon.platform.ExternalCommand} (output drained while it runs, a deadline that kills
+ * it).
  *
  * <p>Native calls go through JNA direct mapping ({@link dev.sluice.daemon.platform.linux.LibC});
  * data-path calls take raw addresses of direct buffers so they allocate nothing. Errors carry the

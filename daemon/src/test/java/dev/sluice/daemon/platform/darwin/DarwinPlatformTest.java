@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.daemon.killswitch.Firewall;
 import dev.sluice.daemon.platform.Platforms;
 import dev.sluice.routing.IpPrefix;
 import java.nio.ByteBuffer;
@@ -42,13 +43,24 @@ class DarwinPlatformTest {
     }
 
     @Test
-    void shouldAcceptTheKernelStrategyAndRefuseAKillSwitchItCannotKeep() throws Exception {
+    void shouldAcceptTheKernelStrategyAndAKillSwitch() throws Exception {
         DarwinPlatform darwin = new DarwinPlatform();
         assertThat(darwin.configProblems(config("", "Strategy = kernel\n"))).isEmpty();
         assertThat(darwin.configProblems(config("KillSwitch = on\n", "Strategy = kernel\n")))
-                .singleElement()
-                .asString()
-                .contains("KillSwitch = off");
+                .isEmpty();
+        assertThat(darwin.configProblems(config("KillSwitch = always\n", "Strategy = kernel\n")))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheKillSwitchInAPfAnchorTheSystemRulesetEvaluates() {
+        Firewall firewall = new DarwinPlatform().firewall();
+        assertThat(firewall).isInstanceOf(PfFirewall.class);
+        assertThat(firewall.killSwitchFamily()).isEqualTo("pf");
+        assertThat(firewall.killSwitchName())
+                .as("/etc/pf.conf evaluates anchor \"com.apple/*\"")
+                .startsWith("com.apple/")
+                .isEqualTo(PfKillSwitchRules.ANCHOR);
     }
 
     @Test

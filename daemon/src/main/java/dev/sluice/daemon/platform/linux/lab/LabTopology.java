@@ -1,6 +1,6 @@
 package dev.sluice.daemon.platform.linux.lab;
 
-import dev.sluice.daemon.platform.linux.ExternalCommand;
+import dev.sluice.daemon.platform.ExternalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

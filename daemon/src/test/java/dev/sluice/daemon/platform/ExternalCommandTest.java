@@ -1,4 +1,4 @@
-package dev.sluice.daemon.platform.linux;
+package dev.sluice.daemon.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

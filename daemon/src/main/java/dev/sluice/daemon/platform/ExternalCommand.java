@@ -1,4 +1,4 @@
-package dev.sluice.daemon.platform.linux;
+package dev.sluice.daemon.platform;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a tool ({@code nft}, {@code resolvectl}, the lab's {@code ip}) and waits for it with a
- * timeout that fires whatever the child does:
+ * Runs a tool ({@code nft}, {@code resolvectl}, the lab's {@code ip}, macOS's {@code pfctl}) and
+ * waits for it with a timeout that fires whatever the child does:
  *
  * <ul>
  *   <li>its output (stdout and stderr together) is drained by a thread of its own while the caller
