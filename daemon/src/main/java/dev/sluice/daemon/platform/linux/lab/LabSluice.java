@@ -1,6 +1,8 @@
 package dev.sluice.daemon.platform.linux.lab;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -68,17 +70,30 @@ public final class LabSluice {
         return start(lab, ns, binary, "daemon", config, log, stateDirectory, Map.of());
     }
 
-    /** Waits (10 s at most) until the daemon's control socket exists; fails with the log. */
+    /**
+     * Waits (10 s at most) until the daemon accepts connections on its control socket (the file
+     * alone may be a moment ahead of the listener); fails with the log, also when the daemon exits.
+     */
     public void awaitControlSocket() throws IOException, InterruptedException {
         Path socket = controlSocket(log);
-        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-            if (!process.isAlive()) {
-                break;
+        for (int i = 0; i < 200 && process.isAlive(); i++) {
+            if (Files.exists(socket) && accepts(socket)) {
+                return;
             }
             Thread.sleep(50);
         }
-        if (!Files.exists(socket)) {
-            throw new IllegalStateException("no control socket at " + socket + ":\n" + log());
+        throw new IllegalStateException(
+                (process.isAlive() ? "no control socket at " : "exited before serving on ")
+                        + socket
+                        + ":\n"
+                        + log());
+    }
+
+    private static boolean accepts(Path socket) {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return channel.isConnected();
+        } catch (IOException e) {
+            return false;
         }
     }
 
