@@ -8,6 +8,7 @@ import dev.sluice.daemon.platform.linux.OwnedEntries;
 import dev.sluice.daemon.platform.linux.Sysctls;
 import dev.sluice.routing.manager.DesiredState;
 import dev.sluice.routing.manager.Operation;
+import dev.sluice.routing.manager.ReapplyBudget;
 import dev.sluice.routing.manager.RouteEntry;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
@@ -16,9 +17,7 @@ import dev.sluice.routing.manager.SysctlEntry;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,14 +30,12 @@ import java.util.Set;
  * the journal. When the underlay's default route changes (a network switch), it calls the underlay
  * listener so peers re-resolve and re-handshake.
  *
- * <p>Never fights: more than {@link #MAX_REAPPLIES} re-applies within {@link #WINDOW_NS} put it in
- * the error state (logged once, reported by {@link #failure()}); it then stops re-applying until
- * the connection is made again.
+ * <p>Never fights: more than {@link ReapplyBudget#MAX_REAPPLIES} re-applies within {@link
+ * ReapplyBudget#WINDOW_NS} put it in the error state (logged once, reported by {@link #failure()});
+ * it then stops re-applying until the connection is made again.
  */
 final class Reconciler implements RouteMonitor {
     static final int QUIET_MS = 250;
-    static final int MAX_REAPPLIES = 5;
-    static final long WINDOW_NS = 60_000_000_000L;
     private static final int RTMGRP_LINK = 0x1;
     private static final int RTMGRP_IPV4_ROUTE = 0x40;
     private static final int RTMGRP_IPV4_RULE = 0x80;
@@ -51,7 +48,7 @@ final class Reconciler implements RouteMonitor {
     private final Runnable underlayChanged;
     private final NetlinkSocket monitor;
     private final Thread thread;
-    private final Deque<Long> reapplyTimesNs = new ArrayDeque<>();
+    private final ReapplyBudget budget = new ReapplyBudget();
     private volatile boolean running = true;
     private volatile String failure;
     private String underlay;
@@ -174,24 +171,17 @@ final class Reconciler implements RouteMonitor {
         if (lost.isEmpty()) {
             return;
         }
-        long nowNs = System.nanoTime();
-        while (!reapplyTimesNs.isEmpty() && nowNs - reapplyTimesNs.peekFirst() > WINDOW_NS) {
-            reapplyTimesNs.removeFirst();
-        }
-        if (reapplyTimesNs.size() >= MAX_REAPPLIES) {
+        if (!budget.take(System.nanoTime())) {
             failure =
                     "another program keeps removing Sluice's routing entries ("
                             + describe(lost)
                             + "); re-applied "
-                            + MAX_REAPPLIES
-                            + " times within "
-                            + WINDOW_NS / 1_000_000_000L
-                            + " s, not fighting it: traffic may not be captured until the"
+                            + ReapplyBudget.limit()
+                            + ", not fighting it: traffic may not be captured until the"
                             + " connection is made again";
             LOG.log(Level.ERROR, failure);
             return;
         }
-        reapplyTimesNs.addLast(nowNs);
         try {
             List<Operation> applied = routes.reapply(lost);
             LOG.log(

@@ -4,6 +4,7 @@ import dev.sluice.daemon.platform.RouteMonitor;
 import dev.sluice.routing.IpPrefix;
 import dev.sluice.routing.manager.DesiredState;
 import dev.sluice.routing.manager.Operation;
+import dev.sluice.routing.manager.ReapplyBudget;
 import dev.sluice.routing.manager.RouteEntry;
 import dev.sluice.routing.manager.RouteException;
 import dev.sluice.routing.manager.RouteManager;
@@ -11,8 +12,6 @@ import dev.sluice.routing.manager.RouteType;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,13 +31,11 @@ import java.util.function.LongSupplier;
  *       through the route manager, so through the journal.
  * </ul>
  *
- * Never fights: more than {@link #MAX_REAPPLIES} puts-back within {@link #WINDOW_NS} stop it (the
- * reason is {@link #failure()}).
+ * Never fights: more than {@link ReapplyBudget#MAX_REAPPLIES} puts-back within {@link
+ * ReapplyBudget#WINDOW_NS} stop it (the reason is {@link #failure()}).
  */
 public final class DarwinMonitor implements RouteMonitor {
     static final int QUIET_MS = 250;
-    static final int MAX_REAPPLIES = 5;
-    static final long WINDOW_NS = 60_000_000_000L;
     private static final long BURST_LIMIT_NS = 2_000_000_000L;
     private static final Logger LOG = System.getLogger(DarwinMonitor.class.getName());
 
@@ -48,7 +45,7 @@ public final class DarwinMonitor implements RouteMonitor {
     private final RouteManager routes;
     private final Runnable underlayChanged;
     private final LongSupplier clockNs;
-    private final Deque<Long> reapplyTimesNs = new ArrayDeque<>();
+    private final ReapplyBudget budget = new ReapplyBudget();
     private volatile Underlay underlay;
     private volatile String failure;
     private volatile boolean running = true;
@@ -139,24 +136,17 @@ public final class DarwinMonitor implements RouteMonitor {
         if (lost.isEmpty()) {
             return;
         }
-        long nowNs = clockNs.getAsLong();
-        while (!reapplyTimesNs.isEmpty() && nowNs - reapplyTimesNs.peekFirst() > WINDOW_NS) {
-            reapplyTimesNs.removeFirst();
-        }
-        if (reapplyTimesNs.size() >= MAX_REAPPLIES) {
+        if (!budget.take(clockNs.getAsLong())) {
             failure =
                     "another program keeps removing Sluice's routes ("
                             + lost.routes()
                             + "); put back "
-                            + MAX_REAPPLIES
-                            + " times within "
-                            + WINDOW_NS / 1_000_000_000L
-                            + " s, not fighting it: traffic may not follow the policy until the"
+                            + ReapplyBudget.limit()
+                            + ", not fighting it: traffic may not follow the policy until the"
                             + " connection is made again";
             LOG.log(Level.ERROR, failure);
             return;
         }
-        reapplyTimesNs.addLast(nowNs);
         try {
             List<Operation> applied = routes.reapply(lost);
             LOG.log(
