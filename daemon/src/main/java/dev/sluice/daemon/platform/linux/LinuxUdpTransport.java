@@ -46,9 +46,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
         final ByteBuffer sockaddr =
                 ByteBuffer.allocateDirect(UdpSocket.SOCKADDR_LENGTH).order(ByteOrder.nativeOrder());
         final long sockaddrAddress = TunDevice.address(sockaddr);
-        final ByteBuffer[] known = new ByteBuffer[4];
-        final long[] addresses = new long[4];
-        int next;
+        final RecentBufferAddresses addresses = new RecentBufferAddresses();
         Endpoint written;
         int writtenLength;
 
@@ -62,16 +60,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
         }
 
         long address(ByteBuffer buffer) {
-            for (int i = 0; i < known.length; i++) {
-                if (known[i] == buffer) {
-                    return addresses[i];
-                }
-            }
-            long address = TunDevice.address(buffer);
-            known[next] = buffer;
-            addresses[next] = address;
-            next = (next + 1) % known.length;
-            return address;
+            return addresses.of(buffer);
         }
     }
 
@@ -107,7 +96,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
     private void receive() {
         Source source = new Source();
         while (running) {
-            if (!socket.awaitReadable(batch, -1)) {
+            if (!socket.awaitReadable(-1)) {
                 continue;
             }
             int count;

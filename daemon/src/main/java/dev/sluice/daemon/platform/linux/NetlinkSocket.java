@@ -22,10 +22,8 @@ public final class NetlinkSocket implements Closeable {
     private final byte[] receive = new byte[RECEIVE_BUFFER];
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
-    /** For a monitor ({@link #subscribe}): its wake-up and the two struct pollfd. */
-    private EventFd wake;
-
-    private ByteBuffer pollfds;
+    /** For a monitor ({@link #subscribe}): its sleep until notifications or a wake-up. */
+    private ReadableWait readable;
 
     private NetlinkSocket(int fd) {
         this.fd = fd;
@@ -42,16 +40,11 @@ public final class NetlinkSocket implements Closeable {
     public static NetlinkSocket subscribe(int groups) throws NativeException {
         NetlinkSocket socket = open(groups);
         try {
-            socket.wake = EventFd.open();
+            socket.readable = ReadableWait.on(socket.fd);
         } catch (NativeException e) {
             socket.close();
             throw e;
         }
-        socket.pollfds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-        socket.pollfds.putInt(0, socket.fd);
-        socket.pollfds.putShort(4, LibC.POLLIN);
-        socket.pollfds.putInt(8, socket.wake.fd());
-        socket.pollfds.putShort(12, LibC.POLLIN);
         return socket;
     }
 
@@ -64,20 +57,14 @@ public final class NetlinkSocket implements Closeable {
      *     everything
      */
     public int awaitNotifications(int timeoutMs) throws NativeException {
-        pollfds.putShort(6, (short) 0);
-        pollfds.putShort(14, (short) 0);
-        int ready = LibC.poll(TunDevice.address(pollfds), 2, timeoutMs);
+        int ready = readable.await(timeoutMs);
         if (ready < 0) {
-            int errno = Errno.last();
-            if (errno == Errno.EINTR) {
+            if (-ready == Errno.EINTR) {
                 return 0;
             }
-            throw new NativeException("poll the netlink monitor", errno);
+            throw new NativeException("poll the netlink monitor", -ready);
         }
-        if (pollfds.getShort(14) != 0) {
-            wake.clear();
-        }
-        if (pollfds.getShort(6) == 0) {
+        if (ready == 0) {
             return 0;
         }
         long n = LibC.recv(fd, receive, receive.length, LibC.MSG_DONTWAIT);
@@ -107,8 +94,8 @@ public final class NetlinkSocket implements Closeable {
 
     /** Makes a waiting {@link #awaitNotifications} return now (to stop the monitor). Any thread. */
     public void wakeUp() {
-        if (wake != null) {
-            wake.signal();
+        if (readable != null) {
+            readable.wake();
         }
     }
 
@@ -258,8 +245,8 @@ public final class NetlinkSocket implements Closeable {
     @Override
     public void close() {
         LibC.close(fd);
-        if (wake != null) {
-            wake.close();
+        if (readable != null) {
+            readable.close();
         }
     }
 }

@@ -25,9 +25,7 @@ public final class ReceiveBatch {
     private final int capacity;
     private final ByteBuffer data;
     private final ByteBuffer vectors;
-    private final ByteBuffer pollfds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
     private final long vectorsAddress;
-    private final long pollfdsAddress;
     private final int iovecsAt;
     private final int namesAt;
     private final int controlsAt;
@@ -44,7 +42,6 @@ public final class ReceiveBatch {
                 ByteBuffer.allocateDirect(controlsAt + slots * CONTROL)
                         .order(ByteOrder.nativeOrder());
         this.vectorsAddress = TunDevice.address(vectors);
-        this.pollfdsAddress = TunDevice.address(pollfds);
         long dataAddress = TunDevice.address(data);
         for (int i = 0; i < slots; i++) {
             vectors.putLong(iovecsAt + i * IOVEC, dataAddress + (long) i * capacity);
@@ -74,14 +71,6 @@ public final class ReceiveBatch {
 
     long vectorAddress() {
         return vectorsAddress;
-    }
-
-    ByteBuffer pollfds() {
-        return pollfds;
-    }
-
-    long pollfdsAddress() {
-        return pollfdsAddress;
     }
 
     /** Slots in the batch. */

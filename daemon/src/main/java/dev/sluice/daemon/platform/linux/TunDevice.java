@@ -4,7 +4,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,24 +40,14 @@ public final class TunDevice implements Closeable {
     private final int fd;
     private final String name;
     private final int offloads;
-    private final EventFd wake;
-
-    /** Two struct pollfd { int fd; short events; short revents; }: the tun and the wake-up. */
-    private final ByteBuffer pollfds = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-
-    private final long pollfdsAddress;
+    private final ReadableWait readable;
     private volatile boolean closed;
 
-    private TunDevice(int fd, String name, int offloads, EventFd wake) {
+    private TunDevice(int fd, String name, int offloads, ReadableWait readable) {
         this.fd = fd;
         this.name = name;
         this.offloads = offloads;
-        this.wake = wake;
-        this.pollfdsAddress = address(pollfds);
-        pollfds.putInt(0, fd);
-        pollfds.putShort(4, LibC.POLLIN);
-        pollfds.putInt(8, wake.fd());
-        pollfds.putShort(12, LibC.POLLIN);
+        this.readable = readable;
     }
 
     /** Creates the TUN interface {@code name} without offloads (one packet per read and write). */
@@ -118,15 +107,15 @@ public final class TunDevice implements Closeable {
                 throw new NativeException("TUNSETOFFLOAD on " + name, errno);
             }
         }
-        EventFd wake;
+        ReadableWait readable;
         try {
-            wake = EventFd.open();
+            readable = ReadableWait.on(fd);
         } catch (NativeException e) {
             LibC.close(fd);
             throw e;
         }
         return new TunDevice(
-                fd, new String(ifreq, 0, end, StandardCharsets.US_ASCII), granted, wake);
+                fd, new String(ifreq, 0, end, StandardCharsets.US_ASCII), granted, readable);
     }
 
     /** The TUN_F_* offloads granted (0 without offloads: no virtio_net_hdr either). */
@@ -192,21 +181,12 @@ public final class TunDevice implements Closeable {
         if (closed) {
             return false;
         }
-        pollfds.putShort(6, (short) 0);
-        pollfds.putShort(14, (short) 0);
-        int ready = LibC.poll(pollfdsAddress, 2, timeoutMs);
-        if (ready <= 0) {
-            return false;
-        }
-        if (pollfds.getShort(14) != 0) {
-            wake.clear();
-        }
-        return pollfds.getShort(6) != 0;
+        return readable.await(timeoutMs) > 0;
     }
 
     /** Makes a waiting {@link #awaitReadable} return (to stop the reader). Any thread. */
     public void wakeReader() {
-        wake.signal();
+        readable.wake();
     }
 
     @Override
@@ -214,7 +194,7 @@ public final class TunDevice implements Closeable {
         if (!closed) {
             closed = true;
             LibC.close(fd);
-            wake.close();
+            readable.close();
         }
     }
 }

@@ -29,21 +29,10 @@ public final class TunPacketDevice implements PacketDevice {
         final ByteBuffer iovecs =
                 ByteBuffer.allocateDirect(16 * MAX_PARTS).order(ByteOrder.nativeOrder());
         final long iovecsAddress = TunDevice.address(iovecs);
-        final ByteBuffer[] known = new ByteBuffer[4];
-        final long[] addresses = new long[4];
-        int next;
+        final RecentBufferAddresses addresses = new RecentBufferAddresses();
 
         long address(ByteBuffer buffer) {
-            for (int i = 0; i < known.length; i++) {
-                if (known[i] == buffer) {
-                    return addresses[i];
-                }
-            }
-            long address = TunDevice.address(buffer);
-            known[next] = buffer;
-            addresses[next] = address;
-            next = (next + 1) % known.length;
-            return address;
+            return addresses.of(buffer);
         }
     }
 

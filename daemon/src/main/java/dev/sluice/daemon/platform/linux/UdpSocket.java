@@ -63,15 +63,15 @@ public final class UdpSocket implements Closeable {
     private final int family;
     private final int port;
     private final boolean gro;
-    private final EventFd wake;
+    private final ReadableWait readable;
     private volatile boolean closed;
 
-    private UdpSocket(int fd, int family, int port, boolean gro, EventFd wake) {
+    private UdpSocket(int fd, int family, int port, boolean gro, ReadableWait readable) {
         this.fd = fd;
         this.family = family;
         this.port = port;
         this.gro = gro;
-        this.wake = wake;
+        this.readable = readable;
     }
 
     /**
@@ -124,7 +124,7 @@ public final class UdpSocket implements Closeable {
                 throw new NativeException("getsockname", Native.getLastError());
             }
             int bound = Short.toUnsignedInt(Short.reverseBytes(scratch.getShort(2)));
-            return new UdpSocket(fd, family, bound, groOn, EventFd.open());
+            return new UdpSocket(fd, family, bound, groOn, ReadableWait.on(fd));
         } catch (NativeException e) {
             LibC.close(fd);
             throw e;
@@ -308,32 +308,18 @@ public final class UdpSocket implements Closeable {
 
     /**
      * Waits up to {@code timeoutMs} (-1: without limit) for datagrams or {@link #wakeReader()};
-     * true when datagrams are waiting. For the thread that owns {@code batch}.
+     * true when datagrams are waiting. For the one receiving thread.
      */
-    public boolean awaitReadable(ReceiveBatch batch, int timeoutMs) {
+    public boolean awaitReadable(int timeoutMs) {
         if (closed) {
             return false;
         }
-        ByteBuffer pollfds = batch.pollfds();
-        pollfds.putInt(0, fd);
-        pollfds.putShort(4, LibC.POLLIN);
-        pollfds.putShort(6, (short) 0);
-        pollfds.putInt(8, wake.fd());
-        pollfds.putShort(12, LibC.POLLIN);
-        pollfds.putShort(14, (short) 0);
-        int ready = LibC.poll(batch.pollfdsAddress(), 2, timeoutMs);
-        if (ready <= 0) {
-            return false;
-        }
-        if (pollfds.getShort(14) != 0) {
-            wake.clear();
-        }
-        return pollfds.getShort(6) != 0;
+        return readable.await(timeoutMs) > 0;
     }
 
     /** Makes a waiting {@link #awaitReadable} return now (any thread). */
     public void wakeReader() {
-        wake.signal();
+        readable.wake();
     }
 
     /**
@@ -361,7 +347,7 @@ public final class UdpSocket implements Closeable {
         if (!closed) {
             closed = true;
             LibC.close(fd);
-            wake.close();
+            readable.close();
         }
     }
 }

@@ -56,7 +56,7 @@ class UdpSocketTest {
             assertThat(sendFive(sender, plain, payload, iov)).isEqualTo(4300);
 
             ReceiveBatch batch = new ReceiveBatch(8, 65536);
-            assertThat(coalescing.awaitReadable(batch, 2_000)).isTrue();
+            assertThat(coalescing.awaitReadable(2_000)).isTrue();
             assertThat(coalescing.receive(batch)).isEqualTo(1);
             assertThat(batch.length(0)).isEqualTo(4300);
             assertThat(batch.segmentSize(0)).isEqualTo(SEGMENT);
@@ -66,7 +66,7 @@ class UdpSocketTest {
             assertThat(UdpSocket.endpoint(batch.sources(), batch.sourceOffset(0)).getPort())
                     .isEqualTo(sender.port());
 
-            assertThat(plain.awaitReadable(batch, 2_000)).isTrue();
+            assertThat(plain.awaitReadable(2_000)).isTrue();
             int received = 0;
             for (int attempt = 0; attempt < 20 && received < 5; attempt++) {
                 int n = plain.receive(batch);
@@ -76,7 +76,7 @@ class UdpSocketTest {
                 }
                 received += n;
                 if (n == 0) {
-                    plain.awaitReadable(batch, 200);
+                    plain.awaitReadable(200);
                 }
             }
             assertThat(received).isEqualTo(5);
@@ -97,7 +97,7 @@ class UdpSocketTest {
                                 }
                                 socket.wakeReader();
                             });
-            assertThat(socket.awaitReadable(batch, -1)).isFalse();
+            assertThat(socket.awaitReadable(-1)).isFalse();
         }
     }
 
