@@ -46,17 +46,12 @@ class KillSwitchUnderSystemdIT {
 
     @BeforeAll
     static void bootTheHostWithTheBlockAndNoDaemon() throws Exception {
-        Privileged.requireNetworkNamespaces();
-        Privileged.requireTool("wireguard-go", "the server peer");
-        Privileged.requireTool("dnsmasq", "the corp and internet resolvers");
-        Privileged.requireTool("systemd-nspawn", "boots the host under test (systemd-container)");
-        Privileged.requireTool("debootstrap", "builds the host's root file system");
+        SluiceBed.requireTheBed();
         Privileged.requireTool("tcpdump", "the router's view of the host's link");
         Privileged.requireTool("nft", "reads the kill switch's table");
         Path deb = SluiceBed.deb();
-        fixture = WireGuardGoLab.start("sks" + ProcessHandle.current().pid() % 10_000, directory);
+        fixture = SluiceBed.startLab("sks" + ProcessHandle.current().pid() % 10_000, directory);
         lab = fixture.topology();
-        SluiceBed.startResolvers(lab, directory);
         before = fixture.clientStateBefore();
         host = SystemdContainer.create("sluiceks", lab.client(), directory.resolve("container"));
         host.installPackage(deb);
@@ -75,18 +70,10 @@ class KillSwitchUnderSystemdIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        try {
-            if (router != null) {
-                router.close();
-            }
-            if (host != null) {
-                host.close();
-            }
-        } finally {
-            if (fixture != null) {
-                fixture.close();
-            }
+        if (router != null) {
+            router.close();
         }
+        SluiceBed.tearDown(host, fixture);
     }
 
     private static boolean pings(String address) {

@@ -6,7 +6,6 @@ import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.dataplane.NetworkState;
 import dev.sluice.it.dataplane.WireGuardGoLab;
 import dev.sluice.it.netns.Shell;
-import dev.sluice.testkit.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -41,15 +40,10 @@ class ServiceUnderSystemdIT {
 
     @BeforeAll
     static void bootTheHost() throws Exception {
-        Privileged.requireNetworkNamespaces();
-        Privileged.requireTool("wireguard-go", "the server peer");
-        Privileged.requireTool("dnsmasq", "the corp and internet resolvers");
-        Privileged.requireTool("systemd-nspawn", "boots the host under test (systemd-container)");
-        Privileged.requireTool("debootstrap", "builds the host's root file system");
+        SluiceBed.requireTheBed();
         Path deb = SluiceBed.deb();
-        fixture = WireGuardGoLab.start("sys" + ProcessHandle.current().pid() % 10_000, directory);
+        fixture = SluiceBed.startLab("sys" + ProcessHandle.current().pid() % 10_000, directory);
         lab = fixture.topology();
-        SluiceBed.startResolvers(lab, directory);
         before = fixture.clientStateBefore();
         host = SystemdContainer.create("sluicehost", lab.client(), directory.resolve("container"));
         host.installPackage(deb);
@@ -65,15 +59,7 @@ class ServiceUnderSystemdIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        try {
-            if (host != null) {
-                host.close();
-            }
-        } finally {
-            if (fixture != null) {
-                fixture.close();
-            }
-        }
+        SluiceBed.tearDown(host, fixture);
     }
 
     private static Shell.Output as(String user, String... command) {

@@ -4,6 +4,7 @@ import dev.sluice.daemon.platform.linux.lab.LabResolvers;
 import dev.sluice.daemon.platform.linux.lab.LabTopology;
 import dev.sluice.it.cli.Launcher;
 import dev.sluice.it.dataplane.WireGuardGoLab;
+import dev.sluice.testkit.Privileged;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,6 +27,47 @@ final class SluiceBed {
 
     private SluiceBed() {}
 
+    /**
+     * What every service test needs (skipped without, a failure under {@code CI=true}): network
+     * namespaces, wireguard-go as the server, dnsmasq as the resolvers, systemd-nspawn and
+     * debootstrap for the host under test.
+     */
+    static void requireTheBed() {
+        Privileged.requireNetworkNamespaces();
+        Privileged.requireTool("wireguard-go", "the server peer");
+        Privileged.requireTool("dnsmasq", "the corp and internet resolvers");
+        Privileged.requireTool("systemd-nspawn", "boots the host under test (systemd-container)");
+        Privileged.requireTool("debootstrap", "builds the host's root file system");
+    }
+
+    /**
+     * The lab with wireguard-go as the server and both resolvers running (namespaces {@code
+     * prefix-*}).
+     */
+    static WireGuardGoLab startLab(String prefix, Path directory) throws Exception {
+        WireGuardGoLab fixture = WireGuardGoLab.start(prefix, directory);
+        try {
+            startResolvers(fixture.topology(), directory);
+            return fixture;
+        } catch (Exception | Error e) {
+            fixture.close();
+            throw e;
+        }
+    }
+
+    /** Powers {@code host} off, then removes the lab; either may be null (a failed set-up). */
+    static void tearDown(SystemdContainer host, WireGuardGoLab fixture) throws Exception {
+        try {
+            if (host != null) {
+                host.close();
+            }
+        } finally {
+            if (fixture != null) {
+                fixture.close();
+            }
+        }
+    }
+
     /** {@code packaging/target/sluice_<version>_amd64.deb}, built by {@code ./mvnw package}. */
     static Path deb() throws IOException {
         Path target = Launcher.binary().toAbsolutePath().getParent().getParent().getParent();
@@ -39,7 +81,7 @@ final class SluiceBed {
     }
 
     /** Starts dnsmasq as the corp and the internet resolver (stopped with the lab). */
-    static void startResolvers(LabTopology lab, Path directory) throws Exception {
+    private static void startResolvers(LabTopology lab, Path directory) throws Exception {
         LabResolvers.dnsmasq(
                 lab,
                 lab.corp(),

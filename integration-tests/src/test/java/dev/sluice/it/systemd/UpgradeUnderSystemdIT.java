@@ -38,16 +38,11 @@ class UpgradeUnderSystemdIT {
 
     @BeforeAll
     static void bootTheHost() throws Exception {
-        Privileged.requireNetworkNamespaces();
-        Privileged.requireTool("wireguard-go", "the server peer");
-        Privileged.requireTool("dnsmasq", "the corp and internet resolvers");
-        Privileged.requireTool("systemd-nspawn", "boots the host under test (systemd-container)");
-        Privileged.requireTool("debootstrap", "builds the host's root file system");
+        SluiceBed.requireTheBed();
         Privileged.requireTool("dpkg-deb", "builds the package to upgrade to");
         Path deb = SluiceBed.deb();
-        fixture = WireGuardGoLab.start("upg" + ProcessHandle.current().pid() % 10_000, directory);
+        fixture = SluiceBed.startLab("upg" + ProcessHandle.current().pid() % 10_000, directory);
         lab = fixture.topology();
-        SluiceBed.startResolvers(lab, directory);
         before = fixture.clientStateBefore();
         host = SystemdContainer.create("sluicehost", lab.client(), directory.resolve("container"));
         // systemd-resolved manages names: the stub in /etc/resolv.conf, the network's resolver
@@ -69,15 +64,7 @@ class UpgradeUnderSystemdIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        try {
-            if (host != null) {
-                host.close();
-            }
-        } finally {
-            if (fixture != null) {
-                fixture.close();
-            }
-        }
+        SluiceBed.tearDown(host, fixture);
     }
 
     private static boolean pingsCorp() {
