@@ -228,23 +228,14 @@ final class KnownProblems {
             try {
                 address = InetAddress.getByName(peer.endpoint().host()).getHostAddress();
             } catch (IOException e) {
-                found.add(
-                        "the endpoint "
-                                + peer.endpoint()
-                                + " of peer "
-                                + peer.publicKey().toBase64()
-                                + " does not resolve: "
-                                + e.getMessage());
+                found.add(endpointOf(peer) + " does not resolve: " + e.getMessage());
                 continue;
             }
             try {
                 host.routeGet(address, config.iface().fwMark());
             } catch (IOException e) {
                 found.add(
-                        "the endpoint "
-                                + peer.endpoint()
-                                + " of peer "
-                                + peer.publicKey().toBase64()
+                        endpointOf(peer)
                                 + " is unreachable: no route for the daemon's packets to "
                                 + address
                                 + " ("
@@ -252,6 +243,10 @@ final class KnownProblems {
                                 + ")");
             }
         }
+    }
+
+    private static String endpointOf(PeerConfig peer) {
+        return "the endpoint " + peer.endpoint() + " of peer " + peer.publicKey().toBase64();
     }
 
     private static void handshakes(JsonNode status, List<String> found) {
